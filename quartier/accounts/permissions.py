@@ -1,0 +1,48 @@
+"""Who may do what where. Selectors and views ask here; nothing else decides scope."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from .models import DISTRICT_ROLES, Membership, Role
+
+WORKSPACE_ROLES = {
+    Role.COORDINATOR,
+    Role.FALLBACK,
+    Role.COMPETENCE_MEMBER,
+    Role.CENTRAL_STEERING,
+    Role.CITY_ADMIN,
+}
+
+
+def is_platform_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_superuser)
+
+
+def roles_in(user, city) -> set[str]:
+    if not user or not user.is_authenticated or city is None:
+        return set()
+    cache = getattr(user, "_roles_cache", None)
+    if cache is None:
+        cache = {}
+        for m in Membership.objects.filter(user=user).values("city_id", "role", "district_id"):
+            cache.setdefault(m["city_id"], []).append((m["role"], m["district_id"]))
+        user._roles_cache = cache
+    return {role for role, _d in cache.get(city.pk, [])}
+
+
+def district_ids_for(user, city, *, roles=frozenset(DISTRICT_ROLES)) -> set[int]:
+    """District ids in which the user acts through a district-bound role."""
+    roles_in(user, city)
+    if not user or not user.is_authenticated or city is None:
+        return set()
+    return {d for role, d in user._roles_cache.get(city.pk, []) if role in roles and d}
+
+
+def can_use_workspace(user, city) -> bool:
+    return is_platform_admin(user) or bool(roles_in(user, city) & WORKSPACE_ROLES)
+
+
+def require_workspace(user, city) -> None:
+    if not can_use_workspace(user, city):
+        raise PermissionDenied

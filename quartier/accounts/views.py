@@ -1,0 +1,68 @@
+"""Login, logout and password reset in the site's look; the workspace start page."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from quartier.places.selectors import workspace_districts
+
+from .forms import ThrottledLoginForm
+from .models import Role
+from .permissions import require_workspace, roles_in
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.session.pop("session_expired", False):
+            messages.info(
+                request,
+                _("Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an."),
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+    next_page = None
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@require_safe
+@login_required
+@never_cache
+def workspace_home(request):
+    """A staff member's start page: their districts with Stadtteile and public contacts."""
+    require_workspace(request.user, request.city)
+    districts = workspace_districts(request.user, request.city)
+    roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
+    return render(request, "workspace/home.html", {"districts": districts, "user_roles": roles})

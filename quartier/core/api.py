@@ -1,0 +1,67 @@
+"""Shared API helpers: the list envelope, pagination, conditional responses and error shapes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Schema
+from pydantic import Field
+
+CACHE_SECONDS = 300
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(100, ge=1, le=100)
+
+
+def json_response(
+    request: HttpRequest,
+    payload: Any,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    cache_seconds: int | None = CACHE_SECONDS,
+) -> HttpResponse:
+    """Serialise once, add a strong ETag and Cache-Control, and answer 304 when the client has it already."""
+    body = (
+        payload
+        if isinstance(payload, bytes)
+        else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    )
+    if status != 200 or cache_seconds is None:
+        return HttpResponse(body, status=status, content_type=content_type)
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={cache_seconds}"
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+def paginate(request: HttpRequest, items: list, params: PageParams) -> dict:
+    count = len(items)
+    start = (params.page - 1) * params.page_size
+    page_items = items[start : start + params.page_size]
+    next_url = None
+    if start + params.page_size < count:
+        query = request.GET.copy()
+        query["page"] = str(params.page + 1)
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return {"items": page_items, "count": count, "next": next_url}
+
+
+def error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps({"detail": detail}, ensure_ascii=False), status=status, content_type="application/json"
+    )

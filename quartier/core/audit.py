@@ -1,0 +1,50 @@
+"""The audit log: one call records who changed what and when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def model_changes(before: models.Model | None, after: models.Model) -> dict[str, list[Any]]:
+    """Fields whose values differ between two states of a record, as {field: [old, new]}."""
+    changes: dict[str, list[Any]] = {}
+    for field in after._meta.concrete_fields:
+        if field.name in {"updated_at", "created_at", "password", "last_login"}:
+            continue
+        new = _plain(getattr(after, field.attname))
+        old = _plain(getattr(before, field.attname)) if before is not None else None
+        if before is None or old != new:
+            if before is None and new in (None, "", [], {}):
+                continue
+            changes[field.name] = [old, new]
+    return changes
+
+
+def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None) -> AuditEntry:
+    """Write one audit entry for an action of `actor` (a user or None for the system) on `target`."""
+    label = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        label = actor.get_username()
+    elif actor is None:
+        label = "system"
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_label=label,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:255],
+        changes=changes or {},
+    )

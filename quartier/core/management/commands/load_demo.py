@@ -1,0 +1,66 @@
+"""Demo content: fictional accounts (and, as later issues add them, events, offers, ...), marked as demo."""
+
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from quartier.accounts.models import Membership, Role, User
+from quartier.places.models import City, District
+
+DEMO_PASSWORD = "demo-quartier-2026"
+
+DEMO_USERS = [
+    # (e-mail, first name, last name, superuser, [(role, district numeral or None)])
+    ("admin@demo.quartier.example", "Demo", "Administration", True, [(Role.CITY_ADMIN, None)]),
+    (
+        "koordination-iii@demo.quartier.example",
+        "Demo",
+        "Koordination III",
+        False,
+        [(Role.COORDINATOR, "III")],
+    ),
+    ("zentrale@demo.quartier.example", "Demo", "Zentrale Koordination", False, [(Role.FALLBACK, None)]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo content for a city (idempotent). Everything it creates is marked as demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--city", default="essen")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--scale", choices=["city", "bench"], default="city")
+
+    @transaction.atomic
+    def handle(self, *args, city, seed, scale, **options):
+        random.seed(seed)
+        try:
+            the_city = City.objects.get(slug=city)
+        except City.DoesNotExist as exc:
+            raise CommandError(
+                f"City {city!r} is not loaded; run `manage.py load_city {city}` first."
+            ) from exc
+        self.stdout.write(f"Demo logins (fictional accounts, password for all: {DEMO_PASSWORD}):")
+        for email, first, last, superuser, roles in DEMO_USERS:
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User(
+                    email=email,
+                    username=email,
+                    first_name=first,
+                    last_name=last,
+                    is_demo=True,
+                    is_staff=superuser,
+                    is_superuser=superuser,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                state = "created"
+            else:
+                state = "exists"
+            for role, numeral in roles:
+                district = District.objects.get(city=the_city, number=numeral) if numeral else None
+                Membership.objects.get_or_create(user=user, city=the_city, role=role, district=district)
+            label = ", ".join(f"{Role(r).label}{' ' + n if n else ''}" for r, n in roles)
+            self.stdout.write(f"  {email:42} {label} ({state})")

@@ -1,0 +1,40 @@
+"""Fixed-window rate limits counted in the cache; keys are hashed so no address is kept in clear."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _key(scope: str, identity: str) -> str:
+    digest = hashlib.blake2b(f"{settings.SECRET_KEY}:{identity}".encode(), digest_size=16).hexdigest()
+    return f"rl:{scope}:{digest}"
+
+
+def count(scope: str, identity: str) -> int:
+    return int(cache.get(_key(scope, identity), 0))
+
+
+def hit(scope: str, identity: str, *, window: int) -> int:
+    """Count one event for `identity` in `scope`; returns the number of events in the current window."""
+    key = _key(scope, identity)
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def reset(scope: str, identity: str) -> None:
+    cache.delete(_key(scope, identity))
+
+
+def client_identity(request) -> str:
+    """The client address as the rate-limit identity (behind the proxy: the first X-Forwarded-For hop)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,132 @@
+"""Reads of place data. Public data: no user scope needed except in the workspace selectors."""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models import Prefetch, QuerySet
+
+from quartier.accounts.models import Role
+from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
+
+from .models import City, Contact, District, Neighbourhood
+
+_HOST_CACHE: dict[str, tuple[float, City | None]] = {}
+_HOST_TTL = 30.0
+
+
+def city_for_host(host: str) -> City | None:
+    """The city served under this host name, else the default city (cached briefly per process)."""
+    now = time.monotonic()
+    hit = _HOST_CACHE.get(host)
+    if hit and now - hit[0] < _HOST_TTL:
+        return hit[1]
+    city = City.objects.filter(domain__iexact=host).first() if host else None
+    if city is None:
+        city = City.objects.filter(is_default=True).first() or City.objects.order_by("pk").first()
+    _HOST_CACHE[host] = (now, city)
+    return city
+
+
+def forget_host_cache() -> None:
+    _HOST_CACHE.clear()
+
+
+def city_by_slug(slug: str) -> City | None:
+    return City.objects.filter(slug=slug.lower()).first()
+
+
+def _contacts_prefetch() -> Prefetch:
+    return Prefetch(
+        "contacts",
+        queryset=Contact.objects.select_related("office")
+        .prefetch_related("districts")
+        .order_by("office__key", "id"),
+    )
+
+
+def districts_with_places(city: City) -> QuerySet[District]:
+    """All districts of a city with their neighbourhoods and contacts, in official order."""
+    return (
+        District.objects.filter(city=city)
+        .prefetch_related(
+            Prefetch(
+                "neighbourhoods",
+                queryset=Neighbourhood.objects.order_by("number", "name").prefetch_related("postcodes"),
+            ),
+            _contacts_prefetch(),
+        )
+        .order_by("ordinal")
+    )
+
+
+def district_detail(city: City, number: str) -> District | None:
+    return districts_with_places(city).filter(number__iexact=number).first()
+
+
+def neighbourhood_detail(city: City, slug: str) -> Neighbourhood | None:
+    return (
+        Neighbourhood.objects.filter(city=city, slug=slug)
+        .select_related("district")
+        .prefetch_related(
+            "postcodes",
+            Prefetch(
+                "district__contacts",
+                queryset=Contact.objects.select_related("office").prefetch_related("districts"),
+            ),
+        )
+        .first()
+    )
+
+
+def neighbourhoods_matching(city: City, q: str | None = None) -> QuerySet[Neighbourhood]:
+    qs = Neighbourhood.objects.filter(city=city).select_related("district").prefetch_related("postcodes")
+    return qs.order_by("number", "name")
+
+
+def workspace_districts(user, city: City) -> QuerySet[District]:
+    """Districts a staff member works in: their own for district roles, all for city-wide roles."""
+    everything = is_platform_admin(user) or roles_in(user, city) & {
+        Role.CITY_ADMIN,
+        Role.CENTRAL_STEERING,
+        Role.FALLBACK,
+    }
+    qs = districts_with_places(city)
+    return qs if everything else qs.filter(pk__in=district_ids_for(user, city))
+
+
+def reference_data_gaps(city: City) -> dict:
+    """What the reference data does not say, computed from the loaded rows, for the data-sources page."""
+    from .models import DistrictOffice, Postcode
+
+    neighbourhoods = list(
+        Neighbourhood.objects.filter(city=city).prefetch_related("postcodes").order_by("number")
+    )
+    return {
+        "without_population": [n for n in neighbourhoods if n.population is None],
+        "without_postcodes": [n for n in neighbourhoods if not n.postcodes.all()],
+        "postcodes_without_neighbourhood": list(
+            Postcode.objects.filter(city=city, neighbourhoods__isnull=True)
+        ),
+        "offices_without_phone": list(DistrictOffice.objects.filter(city=city, phone="")),
+        "offices_without_email": DistrictOffice.objects.filter(city=city, email="").count(),
+        "offices_without_hours": DistrictOffice.objects.filter(city=city, opening_hours="").count(),
+        "population_dates": sorted({n.population_date for n in neighbourhoods if n.population_date}),
+        "notes": city.reference_notes,
+    }
+
+
+def neighbourhoods_by_ids(city: City, ids: list[int]) -> list[Neighbourhood]:
+    """Neighbourhoods with their district's contacts, in the order of `ids` (the finder's ranking)."""
+    rows = (
+        Neighbourhood.objects.filter(city=city, pk__in=ids)
+        .select_related("district")
+        .prefetch_related(
+            Prefetch(
+                "district__contacts",
+                queryset=Contact.objects.select_related("office").prefetch_related("districts"),
+            )
+        )
+    )
+    by_id = {n.pk: n for n in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import public
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("finden/", public.find, name="find"),
+    path("bezirke/", public.district_list, name="districts"),
+    path("bezirke/<str:number>/", public.district_detail, name="district"),
+    path("stadtteile/<slug:slug>/", public.neighbourhood_detail, name="neighbourhood"),
+    path("stadtteile/<slug:slug>/kontakt.vcf", public.neighbourhood_vcard, name="neighbourhood_vcard"),
+    path("impressum/", public.imprint, name="imprint"),
+    path("datenschutz/", public.privacy, name="privacy"),
+    path("barrierefreiheit/", public.accessibility, name="accessibility"),
+    path("barrierefreiheit/feedback/", public.accessibility_feedback, name="accessibility_feedback"),
+    path("datenquellen/", public.data_sources, name="data_sources"),
+]

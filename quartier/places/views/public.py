@@ -1,0 +1,181 @@
+"""Public pages: the finder, districts, Stadtteile, vCards and the legal pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_safe
+
+from quartier.core import ratelimit
+
+from .. import finder, selectors
+from ..forms import AccessibilityFeedbackForm, FinderForm
+from ..services import accessibility_feedback_send
+from ..svgmap import map_geometry
+from ..vcard import vcard_for_contacts
+
+
+def _city_or_404(request):
+    city = getattr(request, "city", None)
+    if city is None:
+        raise Http404(_("Für diese Adresse ist keine Stadt eingerichtet."))
+    return city
+
+
+def _map(city, *, selected_ids=(), selected_district_id=None):
+    data = map_geometry(city.pk)
+    selected_ids = set(selected_ids)
+    areas = [
+        {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] == selected_district_id}
+        for a in data["areas"]
+    ]
+    return {"viewbox": data["viewbox"], "areas": areas}
+
+
+@require_safe
+def home(request):
+    city = _city_or_404(request)
+    return render(request, "places/public/home.html", {"form": FinderForm(), "map": _map(city)})
+
+
+@require_safe
+def find(request):
+    """The finder's answer page for ?q=TEXT or ?lat=..&lon=.. (works without JavaScript)."""
+    city = _city_or_404(request)
+    form = FinderForm(request.GET or None)
+    context = {"form": form, "result": None, "query": ""}
+    status = 200
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("lat") is not None:
+                result = finder.lookup_point(city.pk, data["lat"], data["lon"])
+                context["query"] = f"{data['lat']:.5f}, {data['lon']:.5f}"
+            else:
+                result = finder.lookup_text(city.pk, data["q"])
+                context["query"] = data["q"]
+        except finder.InvalidQuery:
+            form.add_error(
+                None,
+                _(
+                    "Diese Eingabe können wir nicht verarbeiten. Bitte geben Sie einen Stadtteil oder eine Postleitzahl ein."
+                ),
+            )
+            status = 400
+        else:
+            context["result"] = result
+            context["answers"] = selectors.neighbourhoods_by_ids(city, [p.id for p in result.places])
+            status = 200 if result.found else 404
+    elif form.is_bound:
+        status = 400
+    selected = [p.id for p in context["result"].places] if context["result"] else []
+    context["map"] = _map(city, selected_ids=selected)
+    return render(request, "places/public/find.html", context, status=status)
+
+
+@require_safe
+def district_list(request):
+    city = _city_or_404(request)
+    return render(
+        request,
+        "places/public/district_list.html",
+        {"districts": selectors.districts_with_places(city), "map": _map(city)},
+    )
+
+
+@require_safe
+def district_detail(request, number: str):
+    city = _city_or_404(request)
+    district = selectors.district_detail(city, number)
+    if district is None:
+        raise Http404(_("Diesen Stadtbezirk gibt es nicht."))
+    return render(
+        request,
+        "places/public/district_detail.html",
+        {"district": district, "map": _map(city, selected_district_id=district.pk)},
+    )
+
+
+@require_safe
+def neighbourhood_detail(request, slug: str):
+    city = _city_or_404(request)
+    neighbourhood = selectors.neighbourhood_detail(city, slug)
+    if neighbourhood is None:
+        raise Http404(_("Diesen Stadtteil gibt es nicht."))
+    return render(
+        request,
+        "places/public/neighbourhood_detail.html",
+        {
+            "neighbourhood": neighbourhood,
+            "contacts": neighbourhood.district.contacts.all(),
+            "map": _map(city, selected_ids=[neighbourhood.pk]),
+        },
+    )
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def neighbourhood_vcard(request, slug: str):
+    city = _city_or_404(request)
+    neighbourhood = selectors.neighbourhood_detail(city, slug)
+    if neighbourhood is None:
+        raise Http404(_("Diesen Stadtteil gibt es nicht."))
+    body = vcard_for_contacts(list(neighbourhood.district.contacts.all()), city=city)
+    response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kontakt-{neighbourhood.slug}.vcf"'
+    return response
+
+
+@require_safe
+def imprint(request):
+    city = _city_or_404(request)
+    return render(request, "places/public/imprint.html", {"operator": getattr(city, "operator", None)})
+
+
+@require_safe
+def privacy(request):
+    city = _city_or_404(request)
+    return render(request, "places/public/privacy.html", {"operator": getattr(city, "operator", None)})
+
+
+@require_safe
+def accessibility(request):
+    city = _city_or_404(request)
+    return render(request, "places/public/accessibility.html", {"operator": getattr(city, "operator", None)})
+
+
+@require_safe
+def data_sources(request):
+    city = _city_or_404(request)
+    gaps = selectors.reference_data_gaps(city)
+    return render(request, "places/public/data_sources.html", {"gaps": gaps})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def accessibility_feedback(request):
+    """The feedback channel of the accessibility statement."""
+    city = _city_or_404(request)
+    form = AccessibilityFeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if ratelimit.hit("a11y-feedback", ratelimit.client_identity(request), window=3600) > 10:
+            form.add_error(
+                None,
+                _(
+                    "Sie haben in kurzer Zeit sehr viele Meldungen gesendet. Bitte versuchen Sie es später erneut."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            if not form.cleaned_data.get("website"):  # honeypot filled: pretend success, send nothing
+                accessibility_feedback_send(
+                    city=city, **{k: form.cleaned_data[k] for k in ("message", "page", "email")}
+                )
+            messages.success(request, _("Vielen Dank. Ihre Meldung wurde weitergegeben."))
+            return redirect("public:accessibility")
+        else:
+            status = 400
+    return render(request, "places/public/accessibility_feedback.html", {"form": form}, status=status)

@@ -1,0 +1,263 @@
+"""Django settings for Quartier.
+
+Every setting comes from the environment (QUARTIER_* and DATABASE_URL); the README lists them all.
+Local defaults are safe for development; with QUARTIER_DEBUG=false the site fails closed without a secret key.
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+TESTING = "pytest" in sys.modules or env_bool("QUARTIER_TESTING", False)
+DEBUG = env_bool("QUARTIER_DEBUG", True)
+
+SECRET_KEY = env("QUARTIER_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured("QUARTIER_SECRET_KEY must be set when QUARTIER_DEBUG is false.")
+    SECRET_KEY = "insecure-local-development-key-never-use-in-production-" + "x" * 20
+
+ALLOWED_HOSTS = env_list("QUARTIER_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+CSRF_TRUSTED_ORIGINS = env_list("QUARTIER_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",
+    "quartier.core",
+    "quartier.accounts",
+    "quartier.places",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "quartier.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quartier.accounts.middleware.StaffSessionExpiryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quartier.core.middleware.CityMiddleware",
+]
+
+ROOT_URLCONF = "quartier.urls"
+WSGI_APPLICATION = "quartier.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "quartier.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL) by default, PostgreSQL via DATABASE_URL.
+VAR_DIR = Path(env("QUARTIER_VAR_DIR", str(BASE_DIR / "var")))
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'quartier.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("QUARTIER_DB_CONN_MAX_AGE", 60))
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": env("QUARTIER_SQLITE_TEST_NAME", "") or None}
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: local memory by default; Redis when QUARTIER_CACHE_URL is set (needed for more than one worker).
+CACHE_URL = env("QUARTIER_CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("QUARTIER_CACHE_PREFIX", "quartier"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "quartier"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["quartier.accounts.backends.EmailBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "public:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# Login throttling: failures per account and per client within a window, counted in the cache.
+LOGIN_MAX_FAILURES = env_int("QUARTIER_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("QUARTIER_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Staff sessions end after this much inactivity and at the latest after the absolute age.
+STAFF_SESSION_IDLE_SECONDS = env_int("QUARTIER_STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = env_int("QUARTIER_SESSION_MAX_AGE_SECONDS", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch")), ("ar", _("Arabisch"))]
+LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Berlin"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("QUARTIER_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG and not TESTING
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("QUARTIER_MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Mail: every message goes through the durable outbox; `send_outbox` delivers with the backend below.
+EMAIL_BACKEND = "quartier.core.mail.OutboxBackend"
+EMAIL_URL = env("QUARTIER_EMAIL_URL", "console://")
+
+
+def _email_delivery(url: str) -> dict:
+    parsed = urlparse(url)
+    scheme = parsed.scheme
+    if scheme == "console":
+        return {"backend": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "file":
+        return {"backend": "django.core.mail.backends.filebased.EmailBackend", "file_path": parsed.path}
+    if scheme == "locmem":
+        return {"backend": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme in {"smtp", "smtps", "submission"}:
+        options = parse_qs(parsed.query)
+        return {
+            "backend": "django.core.mail.backends.smtp.EmailBackend",
+            "host": parsed.hostname or "localhost",
+            "port": parsed.port or {"smtp": 25, "smtps": 465, "submission": 587}[scheme],
+            "username": unquote(parsed.username or ""),
+            "password": unquote(parsed.password or ""),
+            "use_ssl": scheme == "smtps",
+            "use_tls": scheme == "submission" or options.get("tls", ["false"])[0] == "true",
+            "timeout": 20,
+        }
+    raise ImproperlyConfigured(f"QUARTIER_EMAIL_URL has an unknown scheme: {scheme!r}")
+
+
+EMAIL_DELIVERY = _email_delivery(EMAIL_URL)
+DEFAULT_FROM_EMAIL = env("QUARTIER_DEFAULT_FROM_EMAIL", "Quartier <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+OUTBOX_MAX_ATTEMPTS = env_int("QUARTIER_OUTBOX_MAX_ATTEMPTS", 8)
+
+# Reference data for `load_city`: one folder per city slug.
+REFERENCE_DATA_DIR = Path(env("QUARTIER_REFERENCE_DATA_DIR", str(BASE_DIR / "data" / "cities")))
+
+# Security. Behind a TLS-terminating proxy set QUARTIER_SECURE=true (the production default).
+SECURE = env_bool("QUARTIER_SECURE", not DEBUG and not TESTING)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("QUARTIER_BEHIND_PROXY", SECURE) else None
+)
+SECURE_SSL_REDIRECT = SECURE
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_HSTS_SECONDS = env_int("QUARTIER_HSTS_SECONDS", 31536000 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = env_bool("QUARTIER_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = (
+    [] if SECURE else ["security.W004", "security.W008", "security.W012", "security.W016"]
+)
+
+# Logging: what failed, never who (no request bodies, addresses or e-mail).
+LOG_LEVEL = env("QUARTIER_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "quartier.core.logging.RedactPersonalData"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+NINJA_PAGINATION_MAX_LIMIT = 100
+ADMIN_PATH = env("QUARTIER_ADMIN_PATH", "verwaltung/")
+CSRF_FAILURE_VIEW = "quartier.core.views.csrf_failure"
+# Shows the demo banner on every page (set by `make run`, never in production).
+DEMO = env_bool("QUARTIER_DEMO", False)
+# How often (seconds) a process checks whether place data changed before answering from its in-memory index.
+PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))

@@ -1,0 +1,20 @@
+// Progressive enhancement for the finder: "use my location" asks the browser (opt-in) and submits lat/lon.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-locate]");
+  if (!button || !("geolocation" in navigator)) { return; }
+  var form = document.getElementById(button.getAttribute("data-locate"));
+  var status = document.getElementById("locate-status");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    status.textContent = button.getAttribute("data-msg-wait");
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.querySelector("[name=lat]").value = position.coords.latitude.toFixed(6);
+      form.querySelector("[name=lon]").value = position.coords.longitude.toFixed(6);
+      form.querySelector("[name=q]").value = "";
+      form.submit();
+    }, function () {
+      status.textContent = button.getAttribute("data-msg-denied");
+    }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
+  });
+}());

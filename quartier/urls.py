@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from quartier.api import api
+from quartier.core import views as core_views
+
+handler400 = "quartier.core.views.bad_request"
+handler403 = "quartier.core.views.permission_denied"
+handler404 = "quartier.core.views.page_not_found"
+handler500 = "quartier.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("konto/", include("quartier.accounts.urls")),
+    path("arbeitsbereich/", include("quartier.accounts.workspace_urls")),
+    path("", include("quartier.places.urls")),
+    prefix_default_language=True,
+)
