@@ -228,7 +228,7 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_HSTS_SECONDS = env_int("QUARTIER_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = env_bool("QUARTIER_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("QUARTIER_HSTS_PRELOAD", SECURE)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -261,3 +261,7 @@ CSRF_FAILURE_VIEW = "quartier.core.views.csrf_failure"
 DEMO = env_bool("QUARTIER_DEMO", False)
 # How often (seconds) a process checks whether place data changed before answering from its in-memory index.
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))
+
+if TESTING:
+    # Hashing strength is not under test; PBKDF2 would dominate the suite's run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -32,8 +32,12 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    template_name = "accounts/logged_out.html"
-    next_page = None
+    """Logs out (POST only) and returns to the home page with a confirmation."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("Sie sind abgemeldet."))
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -18,6 +18,9 @@ class RedactPersonalData(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Exception messages may quote input; format the traceback once here, redacted.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         # The request object carries addresses and cookies; the message already says what failed.
         if hasattr(record, "request"):
             record.request = None

@@ -158,7 +158,7 @@ def data_sources(request):
 def accessibility_feedback(request):
     """The feedback channel of the accessibility statement."""
     city = _city_or_404(request)
-    form = AccessibilityFeedbackForm(request.POST or None)
+    form = AccessibilityFeedbackForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if ratelimit.hit("a11y-feedback", ratelimit.client_identity(request), window=3600) > 10:

@@ -1,0 +1,164 @@
+"""The access matrix: every URL and API operation × every role × own and other district.
+
+A new URL or API operation without an entry here fails `test_every_url_has_an_entry`. Each later issue adds its
+URLs with the answer each role must get.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from quartier.accounts.models import Role
+from quartier.api import api
+from tests.conftest import make_user
+
+ROLES = [
+    "anonymous",
+    "organisation_member",
+    "coordinator_own_district",
+    "coordinator_other_district",
+    "fallback_team",
+    "competence_member",
+    "central_steering",
+    "city_admin",
+    "platform_admin",
+]
+STAFF = [r for r in ROLES if r not in {"anonymous", "organisation_member"}]
+LOGGED_IN = [r for r in ROLES if r != "anonymous"]
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def only(allowed, *, status=200, anonymous=302, others=403):
+    expected = {r: (status if r in allowed else others) for r in ROLES}
+    expected["anonymous"] = anonymous if "anonymous" not in allowed else status
+    return expected
+
+
+# "Own district" means Stadtbezirk III for the district-bound roles; the example paths point into III.
+PAGES = {
+    "public:home": ("GET", "/de/", everyone(200)),
+    "public:find": ("GET", "/de/finden/?q=Frohnhausen", everyone(200)),
+    "public:districts": ("GET", "/de/bezirke/", everyone(200)),
+    "public:district": ("GET", "/de/bezirke/iii/", everyone(200)),
+    "public:neighbourhood": ("GET", "/de/stadtteile/frohnhausen/", everyone(200)),
+    "public:neighbourhood_vcard": ("GET", "/de/stadtteile/frohnhausen/kontakt.vcf", everyone(200)),
+    "public:imprint": ("GET", "/de/impressum/", everyone(200)),
+    "public:privacy": ("GET", "/de/datenschutz/", everyone(200)),
+    "public:accessibility": ("GET", "/de/barrierefreiheit/", everyone(200)),
+    "public:accessibility_feedback": ("GET", "/de/barrierefreiheit/feedback/", everyone(200)),
+    "public:data_sources": ("GET", "/de/datenquellen/", everyone(200)),
+    "accounts:login": ("GET", "/de/konto/anmelden/", {**everyone(302), "anonymous": 200}),
+    "accounts:logout": ("GET", "/de/konto/abmelden/", everyone(405)),
+    "accounts:password_reset": ("GET", "/de/konto/passwort-vergessen/", everyone(200)),
+    "accounts:password_reset_done": ("GET", "/de/konto/passwort-vergessen/gesendet/", everyone(200)),
+    "accounts:password_reset_confirm": ("GET", "/de/konto/passwort-neu/MQ/falsch-123/", everyone(200)),
+    "accounts:password_reset_complete": ("GET", "/de/konto/passwort-neu/fertig/", everyone(200)),
+    "workspace:home": ("GET", "/de/arbeitsbereich/", only(STAFF)),
+    "healthz": ("GET", "/healthz", everyone(200)),
+    "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
+}
+
+API = {
+    ("GET", "/api/v1/cities"): ("/api/v1/cities", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/districts"): ("/api/v1/cities/essen/districts", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/neighbourhoods"): ("/api/v1/cities/essen/neighbourhoods", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/neighbourhoods.geojson"): (
+        "/api/v1/cities/essen/neighbourhoods.geojson",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city}/lookup"): ("/api/v1/cities/essen/lookup?q=Kray", everyone(200)),
+}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            namespace = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            if p.namespace == "admin":
+                yield "admin:index"
+                continue
+            if p.namespace == "api-v1":
+                continue
+            yield from _names(p.url_patterns, namespace)
+        elif isinstance(p, URLPattern):
+            yield f"{prefix}{p.name}" if p.name else f"{prefix}<unnamed {p.pattern}>"
+
+
+def test_every_url_has_an_entry():
+    names = set(_names(get_resolver().url_patterns))
+    assert names - set(PAGES) == set(), "add these URLs to the access matrix"
+    assert set(PAGES) - names == set(), "these matrix entries name URLs that no longer exist"
+
+
+def test_every_api_operation_has_an_entry():
+    schema = api.get_openapi_schema()
+    operations = {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
+    assert operations == set(API)
+
+
+def user_for(role, essen):
+    if role == "anonymous":
+        return None
+    spec = {
+        "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
+        "coordinator_own_district": [(Role.COORDINATOR, "III")],
+        "coordinator_other_district": [(Role.COORDINATOR, "IV")],
+        "fallback_team": [(Role.FALLBACK, None)],
+        "competence_member": [(Role.COMPETENCE_MEMBER, "III")],
+        "central_steering": [(Role.CENTRAL_STEERING, None)],
+        "city_admin": [(Role.CITY_ADMIN, None)],
+        "platform_admin": [],
+    }[role]
+    return make_user(
+        f"{role.replace('_', '-')}@example.org", roles=spec, city=essen, superuser=role == "platform_admin"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_pages(client, essen, name, role):
+    method, path, expected = PAGES[name]
+    user = user_for(role, essen)
+    if user:
+        client.force_login(user)
+    r = client.generic(method, path, HTTP_HOST="127.0.0.1")
+    assert r.status_code == expected[role], f"{method} {path} as {role}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(API))
+def test_api(client, essen, operation, role):
+    path, expected = API[operation]
+    user = user_for(role, essen)
+    if user:
+        client.force_login(user)
+    r = client.generic(operation[0], path, HTTP_HOST="127.0.0.1")
+    assert r.status_code == expected[role], f"{operation} as {role}"
+
+
+def test_workspace_shows_only_own_districts(client, essen):
+    client.force_login(user_for("coordinator_own_district", essen))
+    page = client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'id="ws-district-iii"' in page
+    assert 'id="ws-district-iv"' not in page and 'id="ws-district-ii"' not in page
+    client.force_login(user_for("coordinator_other_district", essen))
+    page = client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'id="ws-district-iv"' in page and 'id="ws-district-iii"' not in page
+
+
+@pytest.mark.parametrize("role", ["fallback_team", "central_steering", "city_admin", "platform_admin"])
+def test_citywide_roles_see_all_districts(client, essen, role):
+    client.force_login(user_for(role, essen))
+    page = client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").content.decode()
+    assert page.count('id="ws-district-') == 9
+
+
+def test_membership_in_another_city_grants_nothing_here(client, essen):
+    from quartier.places.models import City
+
+    other = City.objects.create(slug="musterstadt", name="Musterstadt")
+    user = make_user("fremd@example.org", roles=[(Role.CITY_ADMIN, None)], city=other)
+    client.force_login(user)
+    assert client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").status_code == 403
