@@ -15,6 +15,7 @@ from quartier.places.selectors import workspace_districts
 from .forms import ThrottledLoginForm
 from .models import Role
 from .permissions import require_workspace, roles_in
+from .selectors import work_recipients
 
 
 class LoginView(auth_views.LoginView):
@@ -67,6 +68,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def workspace_home(request):
     """A staff member's start page: their districts with Stadtteile and public contacts."""
     require_workspace(request.user, request.city)
-    districts = workspace_districts(request.user, request.city)
+    districts = list(workspace_districts(request.user, request.city))
+    for district in districts:
+        district.recipients = work_recipients(city=request.city, district=district)
     roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
     return render(request, "workspace/home.html", {"districts": districts, "user_roles": roles})

@@ -38,7 +38,14 @@ def test_finder_answer_without_javascript(client, essen):
     assert "Christian Uhl" in page and "Kerckhoffstraße 60" in page
     assert 'href="tel:02018851419"' in page
     assert "/de/stadtteile/frohnhausen/kontakt.vcf" in page
-    assert 'class="d-3 is-selected"' in page  # the answer is highlighted on the map
+    import re
+
+    links = dict(re.findall(r'<a href="/de/stadtteile/([a-z-]+)/" class="([^"]+)"', page))
+    assert "is-selected" in links["frohnhausen"]  # the answer is highlighted on the map ...
+    assert (
+        "in-district" in links["altendorf"] and "is-selected" not in links["altendorf"]
+    )  # ... and its district
+    assert "in-district" not in links["kray"]
 
 
 def test_finder_ambiguous_lists_all_and_says_they_share_a_contact(client, essen):

@@ -25,11 +25,12 @@ def _city_or_404(request):
     return city
 
 
-def _map(city, *, selected_ids=(), selected_district_id=None):
+def _map(city, *, selected_ids=(), district_ids=()):
+    """The SVG map with the answer's Stadtteile and their districts highlighted."""
     data = map_geometry(city.pk)
-    selected_ids = set(selected_ids)
+    selected_ids, district_ids = set(selected_ids), set(district_ids)
     areas = [
-        {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] == selected_district_id}
+        {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] in district_ids}
         for a in data["areas"]
     ]
     return {"viewbox": data["viewbox"], "areas": areas}
@@ -71,8 +72,10 @@ def find(request):
             status = 200 if result.found else 404
     elif form.is_bound:
         status = 400
-    selected = [p.id for p in context["result"].places] if context["result"] else []
-    context["map"] = _map(city, selected_ids=selected)
+    places = context["result"].places if context["result"] else ()
+    context["map"] = _map(
+        city, selected_ids=[p.id for p in places], district_ids=[p.district_id for p in places]
+    )
     return render(request, "places/public/find.html", context, status=status)
 
 
@@ -95,7 +98,7 @@ def district_detail(request, number: str):
     return render(
         request,
         "places/public/district_detail.html",
-        {"district": district, "map": _map(city, selected_district_id=district.pk)},
+        {"district": district, "map": _map(city, district_ids=[district.pk])},
     )
 
 
@@ -111,7 +114,7 @@ def neighbourhood_detail(request, slug: str):
         {
             "neighbourhood": neighbourhood,
             "contacts": neighbourhood.district.contacts.all(),
-            "map": _map(city, selected_ids=[neighbourhood.pk]),
+            "map": _map(city, selected_ids=[neighbourhood.pk], district_ids=[neighbourhood.district_id]),
         },
     )
 
