@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from quartier.core import ratelimit
 
@@ -27,9 +28,6 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("E-Mail-Adresse oder Passwort sind nicht richtig."),
         "inactive": _("Dieses Konto ist deaktiviert."),
-        "locked": _(
-            "Zu viele Fehlversuche. Bitte warten Sie %(minutes)d Minuten und versuchen Sie es dann erneut."
-        ),
     }
 
     def clean(self):
@@ -40,9 +38,13 @@ class ThrottledLoginForm(AuthenticationForm):
             ratelimit.count("login-user", username) >= limit
             or ratelimit.count("login-client", client) >= limit * 4
         ):
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": max(1, window // 60)}
+            minutes = max(1, window // 60)
+            message = ngettext(
+                "Zu viele Fehlversuche. Bitte warten Sie %(minutes)d Minute und versuchen Sie es dann erneut.",
+                "Zu viele Fehlversuche. Bitte warten Sie %(minutes)d Minuten und versuchen Sie es dann erneut.",
+                minutes,
             )
+            raise forms.ValidationError(message, code="locked", params={"minutes": minutes})
         try:
             return super().clean()
         except forms.ValidationError:

@@ -19,7 +19,7 @@ class User(AbstractUser):
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     is_demo = models.BooleanField(
-        _("Demo-Konto"), default=False, help_text=_("Created by load_demo; fictional.")
+        _("Demo-Konto"), default=False, help_text=_("Von load_demo angelegt; erfunden.")
     )
 
     objects = QuartierUserManager()
@@ -38,7 +38,7 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Koordinator*in")
     FALLBACK = "fallback", _("Rückfallteam")
-    COMPETENCE_MEMBER = "competence_member", _("Mitglied Kompetenzteam")
+    COMPETENCE_MEMBER = "competence_member", _("Mitglied eines Kompetenzteams")
     ORGANISATION_MEMBER = "organisation_member", _("Mitglied einer Organisation")
     CENTRAL_STEERING = "central_steering", _("Zentrale Steuerung")
     CITY_ADMIN = "city_admin", _("Administrator*in der Stadt")

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.db import models
 
 from .models import AuditEntry
 
+MAX_INLINE_JSON = 2000
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, (dict, list)):
+        # JSON values compare by content (PostgreSQL's jsonb does not keep key order); large ones such as
+        # boundaries are recorded by digest, so that the log says *that* they changed without copying them.
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        if len(text) > MAX_INLINE_JSON:
+            return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "bytes": len(text)}
+        return value
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)

@@ -17,7 +17,7 @@ class City(TimeStampedModel):
         _("Domain"),
         max_length=253,
         blank=True,
-        help_text=_("Host name under which the public pages of this city are served."),
+        help_text=_("Hostname, unter dem die öffentlichen Seiten dieser Stadt erreichbar sind."),
     )
     is_default = models.BooleanField(_("Standardstadt"), default=False)
     boundary = models.JSONField(_("Stadtgrenze (GeoJSON-Geometrie)"), null=True, blank=True)
@@ -27,7 +27,9 @@ class City(TimeStampedModel):
         _("Rückfallteam"),
         max_length=200,
         blank=True,
-        help_text=_("Receives all work for districts without a coordinator and for work without a district."),
+        help_text=_(
+            "Erhält alle Anliegen für Stadtbezirke ohne Koordinator*in und alle Anliegen ohne Stadtbezirk."
+        ),
     )
     fallback_team_email = models.EmailField(_("E-Mail des Rückfallteams"), blank=True)
     places_revision = models.PositiveIntegerField(
@@ -56,7 +58,7 @@ class District(TimeStampedModel):
     city = models.ForeignKey(
         City, on_delete=models.CASCADE, related_name="districts", verbose_name=_("Stadt")
     )
-    number = models.CharField(_("Nummer"), max_length=8, help_text=_("Roman numeral, e.g. III"))
+    number = models.CharField(_("Nummer"), max_length=8, help_text=_("Römische Ziffer, z. B. III"))
     ordinal = models.PositiveSmallIntegerField(_("Reihenfolge"))
     name = models.CharField(_("Name"), max_length=120)
     boundary = models.JSONField(_("Grenze (GeoJSON-Geometrie)"), null=True, blank=True)
@@ -169,7 +171,9 @@ class Contact(TimeStampedModel):
     """What the public sees as the responsible person for districts: a named person or a vacancy (N.N.)."""
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("Stadt"))
-    name = models.CharField(_("Name"), max_length=200, blank=True, help_text=_("Empty for a vacant post."))
+    name = models.CharField(
+        _("Name"), max_length=200, blank=True, help_text=_("Leer, wenn die Stelle unbesetzt ist.")
+    )
     vacant = models.BooleanField(_("unbesetzt"), default=False)
     role = models.CharField(_("Aufgabe"), max_length=200, blank=True)
     office = models.ForeignKey(
@@ -183,14 +187,18 @@ class Contact(TimeStampedModel):
         max_length=120,
         blank=True,
         editable=False,
-        help_text=_("Set by load_city, so that loading again updates this contact instead of adding one."),
+        help_text=_(
+            "Von load_city gesetzt, damit erneutes Laden diesen Kontakt aktualisiert statt einen neuen anzulegen."
+        ),
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="public_contacts",
         blank=True,
         verbose_name=_("Mitarbeitende hinter diesem Kontakt"),
-        help_text=_("Users who receive this contact's work; they also need a coordinator membership."),
+        help_text=_(
+            "Personen, die die Anliegen dieses Kontakts erhalten; sie brauchen außerdem die Rolle Koordinator*in."
+        ),
     )
 
     class Meta:
