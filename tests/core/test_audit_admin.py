@@ -61,3 +61,33 @@ def test_password_hashes_never_reach_the_audit_log(client, essen, platform_admin
     assert r.status_code == 302
     for entry in AuditEntry.objects.all():
         assert "password" not in entry.changes
+
+
+def test_contact_staff_must_be_coordinators_of_its_districts(
+    client, essen, platform_admin, coordinator_iii, coordinator_iv
+):
+    from quartier.places.models import Contact
+
+    client.force_login(platform_admin)
+    contact = Contact.objects.get(city=essen, source_key="bezirk-iii:III")
+    url = f"/verwaltung/places/contact/{contact.pk}/change/"
+    data = {
+        "city": essen.pk,
+        "name": contact.name,
+        "role": contact.role,
+        "office": contact.office_id,
+        "email": "",
+        "phone": "",
+        "districts": [d.pk for d in contact.districts.all()],
+    }
+    r = client.post(url, {**data, "staff": [coordinator_iv.pk]}, **H)
+    assert r.status_code == 200
+    assert "als Koordinator*in eingetragen" in r.content.decode()
+    assert not contact.staff.exists()
+    r = client.post(url, {**data, "staff": [coordinator_iii.pk]}, **H)
+    assert r.status_code == 302
+    assert list(contact.staff.all()) == [coordinator_iii]
+    entry = AuditEntry.objects.filter(action="admin.relations_changed", target_id=str(contact.pk)).latest(
+        "created_at"
+    )
+    assert entry.changes["staff"] == [[], [str(coordinator_iii.pk)]]
