@@ -21,9 +21,10 @@ def city_for_host(host: str) -> City | None:
     hit = _HOST_CACHE.get(host)
     if hit and now - hit[0] < _HOST_TTL:
         return hit[1]
-    city = City.objects.filter(domain__iexact=host).first() if host else None
+    cities = City.objects.defer("boundary")  # the boundary is only read by the finder index
+    city = cities.filter(domain__iexact=host).first() if host else None
     if city is None:
-        city = City.objects.filter(is_default=True).first() or City.objects.order_by("pk").first()
+        city = cities.filter(is_default=True).first() or cities.order_by("pk").first()
     _HOST_CACHE[host] = (now, city)
     return city
 
@@ -33,7 +34,7 @@ def forget_host_cache() -> None:
 
 
 def city_by_slug(slug: str) -> City | None:
-    return City.objects.filter(slug=slug.lower()).first()
+    return City.objects.defer("boundary").filter(slug=slug.lower()).first()
 
 
 def _contacts_prefetch() -> Prefetch:
