@@ -1,0 +1,112 @@
+"""axe-core finds no WCAG 2.1 AA violation on any public page, in German, English and Arabic.
+
+Also audited: the finder's answers (several Stadtteile, none, a postcode, an empty search, a location),
+forms showing their errors, and the workspace after logging in.
+"""
+
+import pytest
+
+from .conftest import DEMO_COORDINATOR, log_in, open_context
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["de", "en", "ar"]
+
+PUBLIC_PAGES = [
+    ("home", "/", 200),
+    ("answer", "/finden/?q=Altenessen", 200),
+    ("districts", "/bezirke/", 200),
+    ("district", "/bezirke/iii/", 200),
+    ("neighbourhood", "/stadtteile/ruettenscheid/", 200),
+    ("imprint", "/impressum/", 200),
+    ("privacy", "/datenschutz/", 200),
+    ("accessibility", "/barrierefreiheit/", 200),
+    ("accessibility-feedback", "/barrierefreiheit/feedback/", 200),
+    ("data-sources", "/datenquellen/", 200),
+    ("login", "/konto/anmelden/", 200),
+    ("password-reset", "/konto/passwort-vergessen/", 200),
+    ("not-found", "/bezirke/xx/", 404),
+]
+
+FINDER_ANSWERS = [
+    ("ambiguous", "/finden/?q=Altenessen", 200),
+    ("not-found", "/finden/?q=Xylophonhausen", 404),
+    ("postcode", "/finden/?q=45127", 200),
+    ("postcode-outside", "/finden/?q=10115", 404),
+    ("typo", "/finden/?q=R%C3%BCtenscheid", 200),
+    ("street-address", "/finden/?q=Hauptstra%C3%9Fe+12", 404),
+    ("location", "/finden/?lat=51.4556&lon=7.0116", 200),
+    ("empty", "/finden/?q=", 400),
+]
+
+
+@pytest.fixture(scope="module")
+def anonymous_page(browser, live_site):
+    """One page for the audits that only read: a fresh context per test would cost more than the audit."""
+    context = open_context(browser, live_site)
+    yield context.new_page()
+    context.close()
+
+
+def open_page(page, lang: str, path: str, status: int):
+    response = page.goto(f"/{lang}{path}")
+    assert response is not None
+    assert response.status == status, f"{page.url} answered {response.status}, expected {status}"
+    assert_language(page, lang)
+
+
+def assert_language(page, lang: str):
+    html = page.locator("html")
+    assert html.get_attribute("lang") == lang
+    assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("name", "path", "status"), PUBLIC_PAGES, ids=[p[0] for p in PUBLIC_PAGES])
+def test_public_page_has_no_wcag_violations(anonymous_page, axe, lang, name, path, status):
+    open_page(anonymous_page, lang, path, status)
+    axe(anonymous_page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("name", "path", "status"), FINDER_ANSWERS, ids=[a[0] for a in FINDER_ANSWERS])
+def test_finder_answer_has_no_wcag_violations(anonymous_page, axe, lang, name, path, status):
+    page = anonymous_page
+    open_page(page, lang, path, status)
+    if name == "empty":
+        assert page.locator("#id_q[aria-invalid=true]").is_visible()
+        assert page.locator("#q-error").is_visible()
+    else:
+        assert page.locator("#result-heading").is_visible()
+    axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_feedback_form_with_errors_has_no_wcag_violations(page, axe, lang):
+    open_page(page, lang, "/barrierefreiheit/feedback/", 200)
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert navigation.value.status == 400
+    assert page.locator("#form-errors").is_visible()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    assert_language(page, lang)
+    axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_failed_login_has_no_wcag_violations(page, axe, lang):
+    log_in(page, DEMO_COORDINATOR, "not-the-password-at-all", lang=lang)
+    assert "/konto/anmelden/" in page.url
+    assert page.locator("#form-errors").is_visible()
+    assert_language(page, lang)
+    axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_workspace_home_has_no_wcag_violations(page, axe, lang):
+    log_in(page, lang=lang)
+    assert page.url.endswith(f"/{lang}/arbeitsbereich/"), page.url
+    assert page.locator("h1").is_visible()
+    assert page.get_by_text("Stadtbezirk III").first.is_visible()
+    assert_language(page, lang)
+    axe(page)
