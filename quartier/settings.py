@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quartier.core",
     "quartier.accounts",
     "quartier.places",
+    "quartier.organisations",
 ]
 
 MIDDLEWARE = [
