@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from quartier.organisations.selectors import organisations_for
 from quartier.places.selectors import workspace_districts
 
 from .forms import ThrottledLoginForm
@@ -72,4 +73,9 @@ def workspace_home(request):
     for district in districts:
         district.recipients = work_recipients(city=request.city, district=district)
     roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
-    return render(request, "workspace/home.html", {"districts": districts, "user_roles": roles})
+    organisations = organisations_for(request.user, request.city).filter(members__user=request.user)
+    return render(
+        request,
+        "workspace/home.html",
+        {"districts": districts, "user_roles": roles, "organisations": organisations},
+    )

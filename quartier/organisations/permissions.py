@@ -28,3 +28,8 @@ def can_create_in(user, city, district_ids) -> bool:
 
 def is_member(user, organisation) -> bool:
     return bool(user and user.is_authenticated and organisation.members.filter(user=user).exists())
+
+
+def can_create_any(user, city) -> bool:
+    """May create organisations at all (city-wide staff, or a coordinator of some district)."""
+    return can_create_in(user, city, []) or bool(district_ids_for(user, city, roles={Role.COORDINATOR}))

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from quartier.organisations.views import public as organisations_public
+
 from .views import public
 
 app_name = "public"
@@ -15,5 +17,6 @@ urlpatterns = [
     path("datenschutz/", public.privacy, name="privacy"),
     path("barrierefreiheit/", public.accessibility, name="accessibility"),
     path("barrierefreiheit/feedback/", public.accessibility_feedback, name="accessibility_feedback"),
+    path("einladung/<str:token>/", organisations_public.invitation_accept, name="invitation"),
     path("datenquellen/", public.data_sources, name="data_sources"),
 ]

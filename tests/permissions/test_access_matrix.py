@@ -55,7 +55,28 @@ PAGES = {
     "accounts:password_reset_done": ("GET", "/de/konto/passwort-vergessen/gesendet/", everyone(200)),
     "accounts:password_reset_confirm": ("GET", "/de/konto/passwort-neu/MQ/falsch-123/", everyone(200)),
     "accounts:password_reset_complete": ("GET", "/de/konto/passwort-neu/fertig/", everyone(200)),
-    "workspace:home": ("GET", "/de/arbeitsbereich/", only(STAFF)),
+    "workspace:home": ("GET", "/de/arbeitsbereich/", only(LOGGED_IN)),
+    "workspace:organisations": ("GET", "/de/arbeitsbereich/organisationen/", only(LOGGED_IN)),
+    "workspace:organisation_create": (
+        "GET",
+        "/de/arbeitsbereich/organisationen/neu/",
+        only(
+            [
+                "coordinator_own_district",
+                "coordinator_other_district",
+                "fallback_team",
+                "city_admin",
+                "platform_admin",
+            ]
+        ),
+    ),
+    # An organisation active in Stadtbezirk III; members of another organisation and other districts get 404.
+    "workspace:organisation": (
+        "GET",
+        "/de/arbeitsbereich/organisationen/{org}/",
+        only(["coordinator_own_district", "fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    "public:invitation": ("GET", "/de/einladung/falsches-token-0123456789/", everyone(404)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }
@@ -116,11 +137,29 @@ def user_for(role, essen):
     )
 
 
+@pytest.fixture
+def organisation_iii(essen):
+    from quartier.organisations.models import Organisation
+    from quartier.places.models import District
+
+    org = Organisation.objects.create(
+        city=essen, name="Demo-Verein III", slug="demo-verein-iii", kind="association"
+    )
+    org.districts.set([District.objects.get(city=essen, number="III")])
+    other = Organisation.objects.create(
+        city=essen, name="Demo-Verein IV", slug="demo-verein-iv", kind="association"
+    )
+    return org, other
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages(client, essen, name, role):
+def test_pages(client, essen, organisation_iii, name, role):
     method, path, expected = PAGES[name]
+    path = path.format(org=organisation_iii[0].pk)
     user = user_for(role, essen)
+    if role == "organisation_member":
+        organisation_iii[1].members.create(user=user)
     if user:
         client.force_login(user)
     r = client.generic(method, path, HTTP_HOST="127.0.0.1")

@@ -1,0 +1,85 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quartier.places.models import District
+
+from .models import Organisation
+
+INPUT = {"class": "kern-form-input__input"}
+
+
+class OrganisationForm(forms.ModelForm):
+    districts = forms.ModelMultipleChoiceField(
+        queryset=District.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Aktiv in den Stadtbezirken"),
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=INPUT),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "description", "contact_name", "email", "phone", "website", "districts"]
+        widgets = {
+            "name": forms.TextInput(attrs=INPUT),
+            "kind": forms.Select(attrs={"class": "kern-form-input__select"}),
+            "description": forms.Textarea(attrs={**INPUT, "rows": 5}),
+            "contact_name": forms.TextInput(attrs=INPUT),
+            "email": forms.EmailInput(attrs=INPUT),
+            "phone": forms.TextInput(attrs={**INPUT, "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = District.objects.filter(city=city).order_by("ordinal")
+
+    def clean_website(self):
+        url = self.cleaned_data.get("website", "")
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Bitte geben Sie eine Adresse mit https:// an."))
+        return url
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Person"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={**INPUT, "autocomplete": "off"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("Vorname"), max_length=150, widget=forms.TextInput(attrs=INPUT))
+    last_name = forms.CharField(label=_("Nachname"), max_length=150, widget=forms.TextInput(attrs=INPUT))
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
+        help_text=_("Mindestens 12 Zeichen."),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
