@@ -262,15 +262,15 @@ def lookup(request: HttpRequest, city: str, params: Query[LookupQuery]):
         raise ValidationError(
             [{"loc": ["query", "q"], "msg": "q or lat and lon are required", "type": "missing"}]
         )
-    c = _city(city)
-    if c is None:
+    city_id = selectors.city_id_for_slug(city)
+    if city_id is None:
         return error(request, 404, "This city is not served here.")
     try:
         if has_point:
-            result = finder.lookup_point(c.pk, params.lat, params.lon)
+            result = finder.lookup_point(city_id, params.lat, params.lon)
             query = {"lat": params.lat, "lon": params.lon}
         else:
-            result = finder.lookup_text(c.pk, params.q)
+            result = finder.lookup_text(city_id, params.q)
             query = params.q
     except finder.InvalidQuery as exc:
         raise ValidationError([{"loc": ["query", "q"], "msg": str(exc), "type": "value_error"}]) from exc

@@ -25,6 +25,7 @@ from quartier.core.text import normalise
 SLIVER_TOLERANCE_M = 100.0
 MAX_QUERY_LENGTH = 200
 GRID_CELL_M = 60.0
+GRID_MARGIN_M = 1.0
 FUZZY_CUTOFF = 78.0
 
 
@@ -109,6 +110,9 @@ class Lookup:
         return bool(first) and all({c.id for c in p.contacts} == first for p in self.places[1:])
 
 
+_OUTSIDE = Lookup(Outcome.OUTSIDE)
+
+
 class InvalidQuery(ValueError):
     """The input cannot be a place at all (empty, too long, coordinates out of range)."""
 
@@ -175,7 +179,6 @@ class CityIndex:
                     if key and i not in self.exact.setdefault(key, []):
                         self.exact[key].append(i)
         self.keys = list(self.exact)
-        self.key_tokens = {key: key.split() for key in self.keys}
 
     def by_text(self, text: str) -> Lookup:
         key = normalise(text)
@@ -188,10 +191,12 @@ class CityIndex:
         if hits:
             return self._answer(hits, How.NAME)
         partial: list[int] = []
+        # A candidate matches when it or one of its words starts with the key. Keys and candidates are both
+        # normalised (only a-z, 0-9 and single inner spaces), so a word starts with a key without spaces
+        # exactly where " " + key occurs, and no word starts with a key that has a space.
+        word_start = None if " " in key else " " + key
         for candidate in self.keys:
-            if candidate.startswith(key) or any(
-                token.startswith(key) for token in self.key_tokens[candidate]
-            ):
+            if candidate.startswith(key) or (word_start is not None and word_start in candidate):
                 partial.extend(i for i in self.exact[candidate] if i not in partial)
         if not partial and len(key) >= 4:
             partial = []
@@ -274,27 +279,53 @@ class CityIndex:
         state[pure] = owner[pure]
         self.grid = state.tolist()
         self.grid_pure_share = float(pure.sum()) / max(1, int(touches_city.sum()))
+        # One shared answer per Stadtteil for grid hits (Lookup is immutable).
+        self._grid_answers = [Lookup(Outcome.FOUND, (p,), How.POINT) for p in self.places]
+        # Border cells: whether the cell lies in the city's interior (then the boundary test is skipped) and
+        # the Stadtteile that can contain a point of the cell. Both come from the cell grown by
+        # GRID_MARGIN_M, so a point that rounding puts just outside its cell is still covered: the flag is
+        # conservative and the candidates are a superset of what an exact STRtree query would return.
+        border = np.flatnonzero(state == -2)
+        grown = shapely.box(
+            gx.ravel()[border] - GRID_MARGIN_M,
+            gy.ravel()[border] - GRID_MARGIN_M,
+            gx.ravel()[border] + GRID_CELL_M + GRID_MARGIN_M,
+            gy.ravel()[border] + GRID_CELL_M + GRID_MARGIN_M,
+        )
+        interior = shapely.contains_properly(self.boundary, grown)
+        cell_idx, cand_idx = self.tree.query(grown, predicate="intersects")
+        order = np.lexsort((cand_idx, cell_idx))
+        cell_idx, cand_idx = cell_idx[order], cand_idx[order]
+        starts = np.searchsorted(cell_idx, np.arange(len(border) + 1))
+        geoms = np.asarray(self.geoms, dtype=object)
+        self._border_cells = {}
+        for k, cell in enumerate(border.tolist()):
+            cands = cand_idx[starts[k] : starts[k + 1]]
+            self._border_cells[cell] = (bool(interior[k]), cands, geoms[cands])
 
     def by_point(self, lat: float, lon: float) -> Lookup:
         x, y = lon * self.kx, lat * self.ky
         col = int((x - self.gx0) // GRID_CELL_M)
         row = int((y - self.gy0) // GRID_CELL_M)
         if not (0 <= col < self.ncols and 0 <= row < self.nrows):
-            return Lookup(Outcome.OUTSIDE)
-        cell = self.grid[row * self.ncols + col]
+            return _OUTSIDE
+        cell_index = row * self.ncols + col
+        cell = self.grid[cell_index]
         if cell >= 0:
-            return Lookup(Outcome.FOUND, (self.places[cell],), How.POINT)
+            return self._grid_answers[cell]
         if cell == -1:
-            return Lookup(Outcome.OUTSIDE)
-        return self._exact_point(x, y)
+            return _OUTSIDE
+        return self._exact_point(x, y, cell_index)
 
-    def _exact_point(self, x: float, y: float) -> Lookup:
-        if not shapely.contains_xy(self.boundary, x, y):
-            return Lookup(Outcome.OUTSIDE)
+    def _exact_point(self, x: float, y: float, cell_index: int) -> Lookup:
+        interior, candidates, candidate_geoms = self._border_cells[cell_index]
+        if not interior and not shapely.contains_xy(self.boundary, x, y):
+            return _OUTSIDE
+        if len(candidates):
+            inside = candidates[shapely.intersects_xy(candidate_geoms, x, y)].tolist()
+            if inside:
+                return self._answer(inside, How.POINT)
         point = shapely.Point(x, y)
-        inside = sorted(int(i) for i in self.tree.query(point, predicate="intersects"))
-        if inside:
-            return self._answer(inside, How.POINT)
         nearest, distances = self.tree.query_nearest(
             point, max_distance=SLIVER_TOLERANCE_M, return_distance=True, all_matches=True
         )
@@ -410,12 +441,12 @@ def build_index(city_id: int) -> CityIndex:
 
 def get_index(city_id: int) -> CityIndex:
     """The city's index, rebuilt when the place data changed (checked at most every few seconds)."""
-    from .signals import places_version
-
     entry = _indexes.get(city_id)
     now = time.monotonic()
     if entry is not None and now - entry[1] < settings.PLACES_RECHECK_SECONDS:
         return entry[0]
+    from .signals import places_version  # here, not per call: the fast path above runs for every lookup
+
     version = places_version(city_id)
     if entry is not None and entry[2] == version:
         _indexes[city_id] = (entry[0], now, version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from quartier.accounts.models import Role
@@ -31,6 +32,26 @@ def city_for_host(host: str) -> City | None:
 
 def forget_host_cache() -> None:
     _HOST_CACHE.clear()
+    _SLUG_CACHE.clear()
+
+
+_SLUG_CACHE: dict[str, tuple[float, int | None]] = {}
+
+
+def city_id_for_slug(slug: str) -> int | None:
+    """The city's id for an API path, cached per process and rechecked as often as the finder index
+    (QUARTIER_PLACES_RECHECK_SECONDS): the query cost more than the lookup itself (bench/RESULTS.md)."""
+    if len(slug) > 50:
+        return None
+    slug = slug.lower()
+    now = time.monotonic()
+    hit = _SLUG_CACHE.get(slug)
+    if hit and now - hit[0] < settings.PLACES_RECHECK_SECONDS:
+        return hit[1]
+    city_id = City.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if city_id is not None or len(_SLUG_CACHE) < 1000:  # unknown slugs must not grow the cache without bound
+        _SLUG_CACHE[slug] = (now, city_id)
+    return city_id
 
 
 def city_by_slug(slug: str) -> City | None:

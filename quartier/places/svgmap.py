@@ -36,7 +36,7 @@ def map_geometry(city_id: int) -> dict:
             .order_by("number", "name")
         )
         if not rows:
-            data = {"viewbox": "0 0 1 1", "areas": []}
+            data = {"viewbox": "0 0 1 1", "areas": [], "revision": version}
             _cache[city_id] = (version, data)
             return data
         geoms = [shape(n.boundary) for n in rows]
@@ -81,6 +81,6 @@ def map_geometry(city_id: int) -> dict:
                     "label_y": round(fy(point.y), 1),
                 }
             )
-        data = {"viewbox": f"0 0 {WIDTH:.0f} {height:.0f}", "areas": areas}
+        data = {"viewbox": f"0 0 {WIDTH:.0f} {height:.0f}", "areas": areas, "revision": version}
         _cache[city_id] = (version, data)
         return data

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
@@ -25,15 +30,31 @@ def _city_or_404(request):
     return city
 
 
+_MAP_CACHE: OrderedDict[tuple, str] = OrderedDict()
+_MAP_CACHE_SIZE = 512
+
+
 def _map(city, *, selected_ids=(), district_ids=()):
-    """The SVG map with the answer's Stadtteile and their districts highlighted."""
+    """The SVG map with the answer's Stadtteile and their districts highlighted.
+
+    The rendered SVG (about 50 links with translated names) is kept per process for each language, place-data
+    revision and highlight: rendering it was most of the home page's time (bench/RESULTS.md)."""
     data = map_geometry(city.pk)
-    selected_ids, district_ids = set(selected_ids), set(district_ids)
-    areas = [
-        {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] in district_ids}
-        for a in data["areas"]
-    ]
-    return {"viewbox": data["viewbox"], "areas": areas}
+    selected_ids, district_ids = frozenset(selected_ids), frozenset(district_ids)
+    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids)
+    svg = _MAP_CACHE.get(key)
+    if svg is None:
+        areas = [
+            {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] in district_ids}
+            for a in data["areas"]
+        ]
+        svg = render_to_string(
+            "places/includes/map_svg.html", {"map": {"viewbox": data["viewbox"], "areas": areas}}
+        )
+        _MAP_CACHE[key] = svg
+        while len(_MAP_CACHE) > _MAP_CACHE_SIZE:
+            _MAP_CACHE.popitem(last=False)
+    return {"svg": mark_safe(svg)}  # noqa: S308 - rendered by our own template with autoescaping
 
 
 @require_safe
