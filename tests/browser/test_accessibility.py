@@ -110,3 +110,26 @@ def test_workspace_home_has_no_wcag_violations(page, axe, lang):
     assert page.get_by_text("Stadtbezirk III").first.is_visible()
     assert_language(page, lang)
     axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_organisation_pages_have_no_wcag_violations(page, axe, lang):
+    """Create an organisation as the demo coordinator (form with errors first), then its page."""
+    log_in(page, lang=lang)
+    open_page(page, lang, "/arbeitsbereich/organisationen/", 200)
+    axe(page)
+    open_page(page, lang, "/arbeitsbereich/organisationen/neu/", 200)
+    axe(page)
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert navigation.value.status == 400
+    assert page.locator("#form-errors").is_visible()
+    axe(page)
+    page.fill("input[name=name]", f"Demo-Verein Barrierefrei ({lang})")
+    page.select_option("select[name=kind]", "association")
+    page.check("input[name=districts] >> nth=2")  # Stadtbezirk III, the demo coordinator's own
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert "/arbeitsbereich/organisationen/" in page.url and navigation.value.status == 200
+    assert_language(page, lang)
+    axe(page)
