@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "quartier.accounts",
     "quartier.places",
     "quartier.organisations",
+    "quartier.events",
 ]
 
 MIDDLEWARE = [

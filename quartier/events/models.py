@@ -1,0 +1,233 @@
+"""Programmes (series such as "Begegnungen im September") and events, with their review workflow."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quartier.core.models import TimeStampedModel
+
+
+class Programme(TimeStampedModel):
+    """A series of events, e.g. "Begegnungen im September 2021 – Stadtbezirk III"."""
+
+    city = models.ForeignKey(
+        "places.City", on_delete=models.CASCADE, related_name="programmes", verbose_name=_("Stadt")
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=220)
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"))
+    description = models.TextField(_("Beschreibung"), blank=True, max_length=10_000)
+    districts = models.ManyToManyField(
+        "places.District", related_name="programmes", blank=True, verbose_name=_("Stadtbezirke")
+    )
+    is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
+
+    class Meta:
+        verbose_name = _("Programm")
+        verbose_name_plural = _("Programme")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="programme_slug_per_city"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="programme_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Event(TimeStampedModel):
+    """One event, or a recurring one (weekly or monthly, with exceptions).
+
+    Title and description are kept in this one place so that per-language translation rows can be added later
+    (DESIGN.md, content languages).
+    """
+
+    class Type(models.TextChoices):
+        SPECIALIST = "specialist_event", _("Fachveranstaltung")
+        FORUM = "forum", _("Forum")
+        CONFERENCE = "integration_conference", _("Integrationskonferenz")
+        OPEN_DAY = "open_day", _("Tag der offenen Tür")
+        INFORMATION_EVENING = "information_evening", _("Informationsabend")
+        MEETING = "meeting", _("Treffen/Begegnung")
+        COURSE = "course", _("Kurs")
+        FESTIVAL = "festival", _("Fest")
+        OTHER = "other", _("Sonstiges")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("eingereicht")
+        RETURNED = "returned", _("zurückgegeben")
+        PUBLISHED = "published", _("veröffentlicht")
+        REJECTED = "rejected", _("abgelehnt")
+        CANCELLED = "cancelled", _("abgesagt")
+
+    class Recurrence(models.TextChoices):
+        NONE = "none", _("einmalig")
+        WEEKLY = "weekly", _("wöchentlich")
+        MONTHLY = "monthly", _("monatlich")
+
+    class Registration(models.TextChoices):
+        NONE = "none", _("ohne Anmeldung")
+        REQUIRED = "required", _("Anmeldung erforderlich")
+        LIMITED = "limited", _("begrenzte Plätze mit Warteliste")
+
+    class TargetGroup(models.TextChoices):
+        EVERYONE = "everyone", _("alle")
+        NEWCOMERS = "newcomers", _("Neuzugewanderte")
+        FAMILIES = "families", _("Familien")
+        CHILDREN = "children", _("Kinder")
+        YOUTH = "youth", _("Jugendliche")
+        WOMEN = "women", _("Frauen")
+        SENIORS = "seniors", _("Seniorinnen und Senioren")
+        VOLUNTEERS = "volunteers", _("Ehrenamtliche")
+        PROFESSIONALS = "professionals", _("Fachkräfte")
+
+    city = models.ForeignKey(
+        "places.City", on_delete=models.CASCADE, related_name="events", verbose_name=_("Stadt")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("Programm"),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("veranstaltende Organisation"),
+    )
+    co_organisers = models.ManyToManyField(
+        "organisations.Organisation",
+        related_name="co_organised_events",
+        blank=True,
+        verbose_name=_("weitere Veranstaltende"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=220)
+    description = models.TextField(_("Beschreibung"), max_length=10_000)
+    type = models.CharField(_("Art"), max_length=30, choices=Type.choices)
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+    recurrence = models.CharField(
+        _("Wiederholung"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    recurrence_until = models.DateField(_("Wiederholung bis"), null=True, blank=True)
+    exceptions = models.JSONField(_("Ausnahmen (Daten ohne Termin)"), default=list, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    online_url = models.URLField(_("Link zur Online-Veranstaltung"), blank=True, max_length=500)
+    venue_name = models.CharField(_("Ort"), max_length=200, blank=True)
+    venue_street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    venue_postal_code = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("Stadtteil"),
+    )
+    latitude = models.FloatField(_("Breite"), null=True, blank=True)
+    longitude = models.FloatField(_("Länge"), null=True, blank=True)
+    languages = models.JSONField(_("Sprachen"), default=list, blank=True)
+    target_groups = models.JSONField(_("Zielgruppen"), default=list, blank=True)
+    step_free = models.BooleanField(_("stufenlos erreichbar"), default=False)
+    hearing_loop = models.BooleanField(_("Induktionsschleife"), default=False)
+    sign_language = models.BooleanField(_("Gebärdensprache"), default=False)
+    childcare = models.BooleanField(_("Kinderbetreuung"), default=False)
+    is_free = models.BooleanField(_("kostenlos"), default=True)
+    cost = models.CharField(_("Kosten"), max_length=200, blank=True)
+    registration = models.CharField(
+        _("Anmeldung"), max_length=10, choices=Registration.choices, default=Registration.NONE
+    )
+    capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    review_message = models.TextField(_("Nachricht der Prüfung"), blank=True, max_length=2000)
+    cancel_reason = models.TextField(_("Grund der Absage"), blank=True, max_length=2000)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
+
+    class Meta:
+        verbose_name = _("Veranstaltung")
+        verbose_name_plural = _("Veranstaltungen")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["city", "status", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(registration="limited") | models.Q(capacity__gt=0),
+                name="event_limited_has_capacity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def district(self):
+        return self.neighbourhood.district if self.neighbourhood_id else None
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("Das Ende muss nach dem Beginn liegen.")
+        if self.registration == self.Registration.LIMITED and not self.capacity:
+            errors["capacity"] = _("Bei begrenzten Plätzen geben Sie bitte die Zahl der Plätze an.")
+        if self.recurrence != self.Recurrence.NONE and not self.recurrence_until:
+            errors["recurrence_until"] = _("Bitte geben Sie an, bis wann die Veranstaltung sich wiederholt.")
+        if self.recurrence_until and self.start and self.recurrence_until < self.start.date():
+            errors["recurrence_until"] = _("Das Ende der Wiederholung liegt vor dem ersten Termin.")
+        if not self.online and not self.neighbourhood_id and not self.venue_name:
+            errors["venue_name"] = _("Bitte geben Sie einen Ort an oder wählen Sie „online“.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["latitude"] = _("Bitte geben Sie beide Koordinaten an oder keine.")
+        if self.neighbourhood_id and self.neighbourhood.city_id != self.city_id:
+            errors["neighbourhood"] = _("Der Stadtteil gehört zu einer anderen Stadt.")
+        if self.organisation_id and self.organisation.city_id != self.city_id:
+            errors["organisation"] = _("Die Organisation gehört zu einer anderen Stadt.")
+        if not isinstance(self.exceptions, list) or not all(
+            isinstance(d, str) and len(d) == 10 for d in self.exceptions
+        ):
+            errors["exceptions"] = _("Ausnahmen sind eine Liste von Daten (JJJJ-MM-TT).")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventStep(models.Model):
+    """One step of an event's workflow: who moved it from which state to which, when, and with what message."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="steps", verbose_name=_("Veranstaltung")
+    )
+    from_status = models.CharField(max_length=10, choices=Event.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Event.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Schritt")
+        verbose_name_plural = _("Schritte")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status} → {self.to_status}"
