@@ -231,3 +231,38 @@ class EventStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.from_status} → {self.to_status}"
+
+
+class Registration(models.Model):
+    """A registration for an event (or one occurrence of a recurring event), without an account.
+
+    Purpose: let the organiser know who comes and manage limited places. Holds name and e-mail; deleted 30 days
+    after the event (DESIGN.md, personal data) by the retention command. Only a hash of the cancel token is stored.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("bestätigt")
+        WAITING = "waiting", _("Warteliste")
+        CANCELLED = "cancelled", _("storniert")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations",
+                              verbose_name=_("Veranstaltung"))
+    occurrence_start = models.DateTimeField(_("Termin"))
+    name = models.CharField(_("Name"), max_length=200)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    people = models.PositiveSmallIntegerField(_("Personen"), default=1)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, db_index=True)
+    cancel_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now=True)
+    delete_after = models.DateTimeField(_("löschen ab"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Anmeldung")
+        verbose_name_plural = _("Anmeldungen")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["event", "occurrence_start", "status"])]
+        constraints = [models.CheckConstraint(condition=models.Q(people__gte=1, people__lte=20), name="registration_people")]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.occurrence_start:%Y-%m-%d %H:%M} ({self.get_status_display()})"
