@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from quartier.events.api import router as events_router
 from quartier.places.api import router as places_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 
 api.add_router("/", places_router)
+api.add_router("/", events_router)

@@ -245,8 +245,9 @@ class Registration(models.Model):
         WAITING = "waiting", _("Warteliste")
         CANCELLED = "cancelled", _("storniert")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations",
-                              verbose_name=_("Veranstaltung"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Veranstaltung")
+    )
     occurrence_start = models.DateTimeField(_("Termin"))
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail-Adresse"))
@@ -262,7 +263,11 @@ class Registration(models.Model):
         verbose_name_plural = _("Anmeldungen")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["event", "occurrence_start", "status"])]
-        constraints = [models.CheckConstraint(condition=models.Q(people__gte=1, people__lte=20), name="registration_people")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(people__gte=1, people__lte=20), name="registration_people"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} {self.occurrence_start:%Y-%m-%d %H:%M} ({self.get_status_display()})"

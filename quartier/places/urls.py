@@ -1,5 +1,6 @@
 from django.urls import path
 
+from quartier.events import urls as events_urls
 from quartier.organisations.views import public as organisations_public
 
 from .views import public
@@ -18,5 +19,6 @@ urlpatterns = [
     path("barrierefreiheit/", public.accessibility, name="accessibility"),
     path("barrierefreiheit/feedback/", public.accessibility_feedback, name="accessibility_feedback"),
     path("einladung/<str:token>/", organisations_public.invitation_accept, name="invitation"),
+    *events_urls.urlpatterns,
     path("datenquellen/", public.data_sources, name="data_sources"),
 ]

@@ -77,6 +77,10 @@ PAGES = {
         only(["coordinator_own_district", "fallback_team", "city_admin", "platform_admin"], others=404),
     ),
     "public:invitation": ("GET", "/de/einladung/falsches-token-0123456789/", everyone(404)),
+    "public:events": ("GET", "/de/veranstaltungen/", everyone(200)),
+    "public:event": ("GET", "/de/veranstaltungen/{event}/", everyone(200)),
+    "public:event_ics": ("GET", "/de/veranstaltungen/{event}/kalender.ics", everyone(200)),
+    "public:programme": ("GET", "/de/programme/demo-programm/", everyone(200)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }
@@ -90,6 +94,13 @@ API = {
         everyone(200),
     ),
     ("GET", "/api/v1/cities/{city}/lookup"): ("/api/v1/cities/essen/lookup?q=Kray", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/events"): ("/api/v1/cities/essen/events", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/events.ics"): ("/api/v1/cities/essen/events.ics", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/events/{event_id}"): (
+        "/api/v1/cities/essen/events/{event_id}",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city}/programmes"): ("/api/v1/cities/essen/programmes", everyone(200)),
 }
 
 
@@ -152,11 +163,38 @@ def organisation_iii(essen):
     return org, other
 
 
+@pytest.fixture
+def public_event(essen, organisation_iii):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quartier.events.models import Event, Programme
+
+    today = timezone.now().date()
+    Programme.objects.create(
+        city=essen, title="Demo-Programm", slug="demo-programm", starts_on=today, ends_on=today
+    )
+    start = timezone.now() + timedelta(days=3)
+    return Event.objects.create(
+        city=essen,
+        organisation=organisation_iii[0],
+        title="Demo-Fest",
+        slug="demo-fest",
+        description="Demo",
+        type="festival",
+        start=start,
+        end=start + timedelta(hours=2),
+        online=True,
+        status="published",
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages(client, essen, organisation_iii, name, role):
+def test_pages(client, essen, organisation_iii, public_event, name, role):
     method, path, expected = PAGES[name]
-    path = path.format(org=organisation_iii[0].pk)
+    path = path.format(org=organisation_iii[0].pk, event=f"{public_event.pk}-{public_event.slug}")
     user = user_for(role, essen)
     if role == "organisation_member":
         organisation_iii[1].members.create(user=user)
@@ -168,8 +206,9 @@ def test_pages(client, essen, organisation_iii, name, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation", sorted(API))
-def test_api(client, essen, operation, role):
+def test_api(client, essen, public_event, operation, role):
     path, expected = API[operation]
+    path = path.format(event_id=public_event.pk)
     user = user_for(role, essen)
     if user:
         client.force_login(user)

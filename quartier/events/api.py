@@ -1,0 +1,248 @@
+"""Public API for events and programmes: lists of occurrences with filters, one event, programmes, iCalendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
+from pydantic import Field
+
+from quartier.core.api import ErrorOut, PageParams, error, json_response, paginate
+from quartier.places import selectors as places
+from quartier.places.models import District, Neighbourhood
+
+from . import selectors
+from .ical import calendar_for
+from .models import Event
+from .occurrences import BERLIN
+
+router = Router(tags=["events"])
+
+
+class Ref(Schema):
+    number: int | str | None
+    name: str
+
+
+class ProgrammeRef(Schema):
+    id: int
+    slug: str
+    title: str
+
+
+class EventOut(Schema):
+    id: int
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    type: str
+    status: str = Field(description="scheduled or cancelled")
+    neighbourhood: Ref | None
+    district: Ref | None
+    programme: ProgrammeRef | None
+    organisation: str
+    languages: list[str]
+    target_groups: list[str]
+    online: bool
+    free: bool
+    step_free: bool
+    url: str
+
+
+class EventList(Schema):
+    items: list[EventOut]
+    count: int
+    next: str | None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    slug: str
+    title: str
+    starts_on: date
+    ends_on: date
+    districts: list[str]
+    url: str
+
+
+class ProgrammeList(Schema):
+    items: list[ProgrammeOut]
+    count: int
+    next: str | None
+
+
+class EventQuery(PageParams):
+    district: str | None = Field(None, max_length=8, description="roman numeral, e.g. III")
+    neighbourhood: str | None = Field(None, max_length=120, description="official number or name")
+    from_: str | None = Field(None, alias="from", max_length=40, description="date or datetime, inclusive")
+    to: str | None = Field(None, max_length=40, description="date or datetime, exclusive")
+    type: Event.Type | None = None
+    language: str | None = Field(None, max_length=20, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
+    target_group: Event.TargetGroup | None = None
+    free: bool | None = None
+    step_free: bool | None = None
+    programme: str | None = Field(None, max_length=220, description="id or slug")
+    q: str | None = Field(None, max_length=200)
+
+
+def _invalid(field: str, msg: str):
+    return ValidationError([{"loc": ["query", field], "msg": msg, "type": "value_error"}])
+
+
+def _moment(value: str | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = (
+            datetime.fromisoformat(value)
+            if "T" in value or " " in value.strip()
+            else date.fromisoformat(value)
+        )
+    except ValueError as exc:
+        raise _invalid(field, "expected an ISO 8601 date or datetime") from exc
+    return selectors.as_start(parsed)
+
+
+def filters_from(city, params: EventQuery) -> selectors.EventFilters:
+    """Turn API (and feed) parameters into filters; unknown districts, neighbourhoods or programmes are 422."""
+    filters = selectors.EventFilters(
+        start=_moment(params.from_, "from"),
+        end=_moment(params.to, "to"),
+        types=[params.type.value] if params.type else [],
+        language=params.language,
+        target_group=params.target_group.value if params.target_group else None,
+        free=params.free,
+        step_free=params.step_free,
+        q=(params.q or "").strip() or None,
+    )
+    if filters.start and filters.end and filters.end <= filters.start:
+        raise _invalid("to", "must be after from")
+    if params.district:
+        district = District.objects.filter(city=city, number__iexact=params.district).first()
+        if district is None:
+            raise _invalid("district", "unknown district")
+        filters.districts = [district.pk]
+    if params.neighbourhood:
+        key = params.neighbourhood.strip()
+        qs = Neighbourhood.objects.filter(city=city)
+        n = qs.filter(number=int(key)).first() if key.isdigit() else qs.filter(name__iexact=key).first()
+        if n is None:
+            raise _invalid("neighbourhood", "unknown neighbourhood")
+        filters.neighbourhoods = [n.pk]
+    if params.programme:
+        filters.programme = selectors.programme_by_key(city, params.programme)
+        if filters.programme is None:
+            raise _invalid("programme", "unknown programme")
+    return filters
+
+
+def event_url(request: HttpRequest, event: Event) -> str:
+    return request.build_absolute_uri(reverse("public:event", kwargs={"pk": event.pk, "slug": event.slug}))
+
+
+def _item(request: HttpRequest, occurrence) -> dict:
+    e = occurrence.event
+    n = e.neighbourhood
+    return {
+        "id": e.pk,
+        "slug": e.slug,
+        "title": e.title,
+        "start": occurrence.start.isoformat(),
+        "end": occurrence.end.isoformat(),
+        "type": e.type,
+        "status": "cancelled" if e.status == Event.Status.CANCELLED else "scheduled",
+        "neighbourhood": {"number": n.number, "name": n.name} if n else None,
+        "district": {"number": n.district.number, "name": n.district.name} if n else None,
+        "programme": {"id": e.programme.pk, "slug": e.programme.slug, "title": e.programme.title}
+        if e.programme
+        else None,
+        "organisation": e.organisation.name,
+        "languages": e.languages,
+        "target_groups": e.target_groups,
+        "online": e.online,
+        "free": e.is_free,
+        "step_free": e.step_free,
+        "url": event_url(request, e),
+    }
+
+
+@router.get(
+    "/cities/{city}/events",
+    response={200: EventList, 404: ErrorOut, 422: dict},
+    summary="Event occurrences in [from, to) (default: the next 365 days), filtered",
+)
+def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
+    c = places.city_by_slug(city)
+    if c is None:
+        return error(request, 404, "This city is not served here.")
+    items = [_item(request, o) for o in selectors.public_occurrences(city=c, filters=filters_from(c, params))]
+    return json_response(request, paginate(request, items, params), cache_seconds=60)
+
+
+@router.get(
+    "/cities/{city}/events.ics",
+    response={200: str, 404: ErrorOut, 422: dict},
+    summary="The same events as an iCalendar (RFC 5545) feed to subscribe to",
+)
+def event_feed(request: HttpRequest, city: str, params: Query[EventQuery]):
+    c = places.city_by_slug(city)
+    if c is None:
+        return error(request, 404, "This city is not served here.")
+    occurrences = selectors.public_occurrences(city=c, filters=filters_from(c, params))
+    events = list({o.event.pk: o.event for o in occurrences}.values())
+    body = calendar_for(
+        events,
+        name=f"{c.name}: Veranstaltungen",
+        url_for=lambda e: event_url(request, e),
+        host=request.get_host().split(":")[0],
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@router.get(
+    "/cities/{city}/events/{event_id}",
+    response={200: EventOut, 404: ErrorOut},
+    summary="One event (its first occurrence)",
+)
+def event_detail(request: HttpRequest, city: str, event_id: int):
+    c = places.city_by_slug(city)
+    event = selectors.public_event(c, event_id) if c else None
+    if event is None:
+        return error(request, 404, "No such event.")
+    from .occurrences import Occurrence
+
+    return json_response(
+        request,
+        _item(request, Occurrence(event, event.start.astimezone(BERLIN), event.end.astimezone(BERLIN))),
+        cache_seconds=60,
+    )
+
+
+@router.get(
+    "/cities/{city}/programmes",
+    response={200: ProgrammeList, 404: ErrorOut},
+    summary="Programmes (series of events)",
+)
+def programme_list(request: HttpRequest, city: str, params: Query[PageParams]):
+    c = places.city_by_slug(city)
+    if c is None:
+        return error(request, 404, "This city is not served here.")
+    items = [
+        {
+            "id": p.pk,
+            "slug": p.slug,
+            "title": p.title,
+            "starts_on": p.starts_on.isoformat(),
+            "ends_on": p.ends_on.isoformat(),
+            "districts": [d.number for d in p.districts.all()],
+            "url": request.build_absolute_uri(reverse("public:programme", kwargs={"slug": p.slug})),
+        }
+        for p in selectors.public_programmes(c)
+    ]
+    return json_response(request, paginate(request, items, params), cache_seconds=60)

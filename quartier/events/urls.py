@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .views import public
+
+urlpatterns = [
+    path("veranstaltungen/", public.event_list, name="events"),
+    path("veranstaltungen/<int:pk>-<slug:slug>/", public.event_detail, name="event"),
+    path("veranstaltungen/<int:pk>-<slug:slug>/kalender.ics", public.event_ics, name="event_ics"),
+    path("programme/<slug:slug>/", public.programme_detail, name="programme"),
+]

@@ -1,0 +1,185 @@
+"""Public pages: the event list with filters, one page per event and per programme, the .ics download."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .. import selectors
+from ..forms import EventFilterForm
+from ..ical import calendar_for
+from ..models import Event
+from ..occurrences import BERLIN, occurrences
+
+PAGE_SIZE = 50
+
+
+def _city(request):
+    city = getattr(request, "city", None)
+    if city is None:
+        raise Http404
+    return city
+
+
+@require_safe
+def event_list(request):
+    city = _city(request)
+    form = EventFilterForm(request.GET or None, city=city)
+    filters = selectors.EventFilters()
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            d = form.cleaned_data
+            filters = selectors.EventFilters(
+                start=selectors.as_start(d["start"]),
+                end=selectors.as_start(d["end"] + timedelta(days=1)) if d["end"] else None,
+                districts=[d["district"].pk] if d["district"] else [],
+                neighbourhoods=[d["neighbourhood"].pk] if d["neighbourhood"] else [],
+                types=[d["type"]] if d["type"] else [],
+                language=d["language"] or None,
+                target_group=d["target_group"] or None,
+                free=True if d["free"] else None,
+                step_free=bool(d["step_free"]) or None,
+                q=(d["q"] or "").strip() or None,
+            )
+        else:
+            status = 400
+    found = selectors.public_occurrences(city=city, filters=filters) if status == 200 else []
+    return render(
+        request,
+        "events/public/list.html",
+        {
+            "form": form,
+            "occurrences": found[:PAGE_SIZE],
+            "total": len(found),
+            "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
+            + (f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""),
+        },
+        status=status,
+    )
+
+
+def _api_query(form) -> str:
+    from django.http import QueryDict
+
+    d, q = form.cleaned_data, QueryDict(mutable=True)
+    for key, value in {
+        "district": d["district"].number if d.get("district") else "",
+        "neighbourhood": d["neighbourhood"].number if d.get("neighbourhood") else "",
+        "from": d["start"].isoformat() if d.get("start") else "",
+        "to": (d["end"] + timedelta(days=1)).isoformat() if d.get("end") else "",
+        "type": d.get("type") or "",
+        "language": d.get("language") or "",
+        "target_group": d.get("target_group") or "",
+        "free": "true" if d.get("free") else "",
+        "step_free": "true" if d.get("step_free") else "",
+        "q": d.get("q") or "",
+    }.items():
+        if value:
+            q[key] = value
+    return q.urlencode()
+
+
+def _json_ld(request, event: Event) -> str:
+    place = (
+        {"@type": "VirtualLocation", "url": event.online_url or request.build_absolute_uri()}
+        if event.online
+        else {
+            "@type": "Place",
+            "name": event.venue_name or (event.neighbourhood.name if event.neighbourhood else ""),
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": event.venue_street,
+                "postalCode": event.venue_postal_code,
+                "addressLocality": event.city.name,
+                "addressCountry": "DE",
+            },
+        }
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.description,
+        "startDate": event.start.astimezone(BERLIN).isoformat(),
+        "endDate": event.end.astimezone(BERLIN).isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled"
+        if event.status == Event.Status.CANCELLED
+        else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode"
+        if event.online
+        else "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+        "organizer": {"@type": "Organization", "name": event.organisation.name},
+        "isAccessibleForFree": event.is_free,
+        "inLanguage": event.languages,
+        "url": request.build_absolute_uri(),
+    }
+    # </script> inside a JSON string must not end the script element.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+@require_safe
+def event_detail(request, pk: int, slug: str):
+    city = _city(request)
+    event = selectors.public_event(city, pk)
+    if event is None:
+        raise Http404(_("Diese Veranstaltung gibt es nicht."))
+    if slug != event.slug:
+        return redirect("public:event", pk=event.pk, slug=event.slug, permanent=True)
+    start, end = selectors.EventFilters().window()
+    return render(
+        request,
+        "events/public/detail.html",
+        {
+            "event": event,
+            "json_ld": _json_ld(request, event),
+            "upcoming": occurrences(event, start, end)[:20],
+        },
+    )
+
+
+@require_safe
+def event_ics(request, pk: int, slug: str):
+    city = _city(request)
+    event = selectors.public_event(city, pk)
+    if event is None:
+        raise Http404
+    body = calendar_for(
+        [event],
+        name=event.title,
+        host=request.get_host().split(":")[0],
+        url_for=lambda e: request.build_absolute_uri(
+            reverse("public:event", kwargs={"pk": e.pk, "slug": e.slug})
+        ),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_safe
+def programme_detail(request, slug: str):
+    city = _city(request)
+    programme = selectors.public_programmes(city).filter(slug=slug).first()
+    if programme is None:
+        raise Http404(_("Dieses Programm gibt es nicht."))
+    filters = selectors.EventFilters(
+        start=selectors.as_start(programme.starts_on),
+        end=selectors.as_start(programme.ends_on + timedelta(days=1)),
+        programme=programme,
+    )
+    return render(
+        request,
+        "events/public/programme.html",
+        {
+            "programme": programme,
+            "occurrences": selectors.public_occurrences(city=city, filters=filters),
+        },
+    )

@@ -1,0 +1,233 @@
+"""Public event pages, the events API and the feeds, with filters and invalid input."""
+
+import json
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from quartier.events import services
+from quartier.events.models import Event, Programme
+from quartier.places.models import District, Neighbourhood
+from tests.events.conftest import draft
+
+BERLIN = ZoneInfo("Europe/Berlin")
+H = {"HTTP_HOST": "127.0.0.1"}
+API = "/api/v1/cities/essen"
+S = Event.Status
+
+
+def publish(event, organiser, reviewer):
+    event = services.event_transition(actor=organiser, event=event, to_status=S.SUBMITTED)
+    return services.event_transition(actor=reviewer, event=event, to_status=S.PUBLISHED)
+
+
+@pytest.fixture
+def programme(essen):
+    p = Programme.objects.create(
+        city=essen,
+        title="Begegnungen im September 2027 – Stadtbezirk III (Demo)",
+        slug="begegnungen-2027",
+        starts_on=date(2027, 9, 1),
+        ends_on=date(2027, 9, 30),
+    )
+    p.districts.set([District.objects.get(city=essen, number="III")])
+    return p
+
+
+@pytest.fixture
+def events(essen, organiser, organisation, coordinator_iii, programme):
+    start = datetime(2027, 9, 4, 15, 0, tzinfo=BERLIN)
+    open_day = publish(
+        draft(organiser, organisation, programme=programme, start=start, end=start + timedelta(hours=3)),
+        organiser,
+        coordinator_iii,
+    )
+    cafe_start = datetime(2027, 9, 2, 18, 0, tzinfo=BERLIN)
+    cafe = publish(
+        draft(
+            organiser,
+            organisation,
+            title="Sprachcafé (Demo)",
+            type="meeting",
+            start=cafe_start,
+            end=cafe_start + timedelta(hours=2),
+            recurrence="weekly",
+            recurrence_until=date(2027, 9, 30),
+            exceptions=["2027-09-16"],
+            languages=["de", "tr"],
+            is_free=True,
+            step_free=True,
+            neighbourhood=Neighbourhood.objects.get(city=essen, name="Frohnhausen"),
+        ),
+        organiser,
+        coordinator_iii,
+    )
+    evening = datetime(2027, 9, 10, 19, 0, tzinfo=BERLIN)
+    cancelled = publish(
+        draft(
+            organiser,
+            organisation,
+            title="Infoabend (Demo)",
+            type="information_evening",
+            start=evening,
+            end=evening + timedelta(hours=2),
+            is_free=False,
+            cost="5 Euro",
+        ),
+        organiser,
+        coordinator_iii,
+    )
+    cancelled = services.event_transition(
+        actor=organiser, event=cancelled, to_status=S.CANCELLED, message="Raum fehlt"
+    )
+    hidden = draft(
+        organiser,
+        organisation,
+        title="Entwurf, nicht öffentlich",
+        start=evening,
+        end=evening + timedelta(hours=1),
+    )
+    return {"open_day": open_day, "cafe": cafe, "cancelled": cancelled, "draft": hidden}
+
+
+SEPT = "from=2027-09-01&to=2027-10-01"
+
+
+def test_api_lists_occurrences_in_the_window(client, events):
+    body = client.get(f"{API}/events?{SEPT}", **H).json()
+    titles = [(i["title"], i["start"][:10]) for i in body["items"]]
+    assert ("Entwurf, nicht öffentlich", "2027-09-10") not in titles
+    cafe_days = [d for t, d in titles if t == "Sprachcafé (Demo)"]
+    assert cafe_days == ["2027-09-02", "2027-09-09", "2027-09-23", "2027-09-30"]  # 16th is an exception
+    assert body["count"] == 6
+    item = next(i for i in body["items"] if i["title"] == "Infoabend (Demo)")
+    assert item["status"] == "cancelled"
+    assert item["start"] == "2027-09-10T19:00:00+02:00"
+    open_day = next(i for i in body["items"] if i["id"] == events["open_day"].pk)
+    assert open_day["programme"]["slug"] == "begegnungen-2027"
+    assert open_day["neighbourhood"] == {"number": 7, "name": "Altendorf"}
+    assert open_day["district"] == {"number": "III", "name": "Stadtbezirk III"}
+    assert open_day["url"].endswith(f"/de/veranstaltungen/{events['open_day'].pk}-{events['open_day'].slug}/")
+    for key in ("id", "slug", "title", "start", "end", "type", "status", "languages", "url"):
+        assert key in open_day
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("district=iii", 6),
+        ("district=IV", 0),
+        ("neighbourhood=Frohnhausen", 4),
+        ("neighbourhood=8", 4),
+        ("type=meeting", 4),
+        ("language=tr", 4),
+        ("free=false", 1),
+        ("step_free=true", 4),
+        ("programme=begegnungen-2027", 1),
+        ("q=sprachcaf", 4),
+        ("from=2027-09-09&to=2027-09-10", 1),
+        ("from=2027-09-02T18:00:00%2B02:00&to=2027-09-02T18:00:01%2B02:00", 1),
+    ],
+)
+def test_api_filters(client, events, query, expected):
+    q = query if "from=" in query else f"{SEPT}&{query}"
+    body = client.get(f"{API}/events?{q}", **H).json()
+    assert body["count"] == expected, body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=gestern",
+        "to=2027-13-01",
+        "from=2027-09-10&to=2027-09-01",
+        "district=XL",
+        "neighbourhood=Atlantis",
+        "type=party",
+        "language=%3Cscript%3E",
+        "free=vielleicht",
+        "programme=nope",
+        "page_size=1000",
+        "q=" + "x" * 300,
+    ],
+)
+def test_api_invalid_filters_are_422(client, events, query):
+    r = client.get(f"{API}/events?{query}", **H)
+    assert r.status_code == 422 and isinstance(r.json()["detail"], list)
+
+
+def test_api_single_event_and_programmes(client, events, programme):
+    e = events["open_day"]
+    assert client.get(f"{API}/events/{e.pk}", **H).json()["title"] == e.title
+    assert client.get(f"{API}/events/{events['draft'].pk}", **H).status_code == 404
+    assert client.get(f"{API}/events/999999", **H).status_code == 404
+    body = client.get(f"{API}/programmes", **H).json()
+    assert body["items"][0] == {
+        "id": programme.pk,
+        "slug": "begegnungen-2027",
+        "title": programme.title,
+        "starts_on": "2027-09-01",
+        "ends_on": "2027-09-30",
+        "districts": ["III"],
+        "url": "http://127.0.0.1/de/programme/begegnungen-2027/",
+    }
+
+
+def test_feed_has_every_matching_event_once_with_its_id_in_the_uid(client, events):
+    r = client.get(f"{API}/events.ics?{SEPT}&district=III", **H)
+    assert r["Content-Type"].startswith("text/calendar")
+    vevents = icalendar.Calendar.from_ical(r.content).walk("VEVENT")
+    uids = sorted(str(v["UID"]) for v in vevents)
+    assert len(uids) == 3
+    assert all(re.match(r"event-\d+@127\.0\.0\.1", u) for u in uids)
+    assert f"event-{events['cafe'].pk}@127.0.0.1" in uids
+    assert client.get(f"{API}/events.ics?from=kaputt", **H).status_code == 422
+
+
+def test_event_page_with_json_ld_ics_and_copy_link(client, events):
+    e = events["open_day"]
+    r = client.get(f"/de/veranstaltungen/{e.pk}-{e.slug}/", **H)
+    page = r.content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "Event" and data["startDate"] == "2027-09-04T15:00:00+02:00"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert "data-copy-link" in page and f"/de/veranstaltungen/{e.pk}-{e.slug}/kalender.ics" in page
+    ics = client.get(f"/de/veranstaltungen/{e.pk}-{e.slug}/kalender.ics", **H)
+    assert b"BEGIN:VEVENT" in ics.content
+    assert client.get(f"/de/veranstaltungen/{e.pk}-falscher-name/", **H).status_code == 301
+    assert client.get(f"/de/veranstaltungen/{events['draft'].pk}-x/", **H).status_code == 404
+
+
+def test_cancelled_event_page_says_so(client, events):
+    e = events["cancelled"]
+    page = client.get(f"/de/veranstaltungen/{e.pk}-{e.slug}/", **H).content.decode()
+    assert "Diese Veranstaltung ist abgesagt." in page and "Raum fehlt" in page
+    assert "EventCancelled" in page
+
+
+def test_hostile_title_cannot_break_out_of_json_ld(client, essen, organiser, organisation, coordinator_iii):
+    e = publish(
+        draft(organiser, organisation, title="</script><script>alert(1)</script>"), organiser, coordinator_iii
+    )
+    page = client.get(f"/de/veranstaltungen/{e.pk}-{e.slug}/", **H).content.decode()
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_event_list_page_filters_and_feed_link(client, events):
+    page = client.get(
+        "/de/veranstaltungen/?start=2027-09-01&end=2027-09-30&type=meeting", **H
+    ).content.decode()
+    assert "4 Termine" in page and "Sprachcafé (Demo)" in page and "Infoabend" not in page
+    assert "/api/v1/cities/essen/events.ics?" in page and "type=meeting" in page
+    bad = client.get("/de/veranstaltungen/?start=2027-09-30&end=2027-09-01", **H)
+    assert bad.status_code == 400
+    assert client.get("/de/veranstaltungen/?district=999999", **H).status_code == 400
+
+
+def test_programme_page(client, events, programme):
+    page = client.get("/de/programme/begegnungen-2027/", **H).content.decode()
+    assert programme.title in page and "1 Termin" in page
+    assert client.get("/de/programme/gibt-es-nicht/", **H).status_code == 404
