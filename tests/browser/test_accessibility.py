@@ -133,3 +133,24 @@ def test_organisation_pages_have_no_wcag_violations(page, axe, lang):
     assert "/arbeitsbereich/organisationen/" in page.url and navigation.value.status == 200
     assert_language(page, lang)
     axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_event_pages_have_no_wcag_violations(anonymous_page, axe, lang):
+    """The event list (with demo content), a filtered list with an error, an event and the demo programme."""
+    page = anonymous_page
+    open_page(page, lang, "/veranstaltungen/", 200)
+    assert page.locator(".event-list li").count() >= 10
+    axe(page)
+    open_page(page, lang, "/veranstaltungen/?start=2030-01-02&end=2030-01-01", 400)
+    axe(page)
+    open_page(page, lang, "/veranstaltungen/", 200)
+    page.locator(".event-list .kern-title a").first.click()
+    page.wait_for_load_state()
+    assert "/veranstaltungen/" in page.url
+    assert page.locator("script[type='application/ld+json']").count() == 1
+    axe(page)
+    programmes = page.request.get("/api/v1/cities/essen/programmes").json()["items"]
+    open_page(page, lang, f"/programme/{programmes[0]['slug']}/", 200)
+    assert page.locator(".event-list li").count() == 29
+    axe(page)

@@ -21,7 +21,9 @@ DEMO_USERS = [
         [(Role.COORDINATOR, "III")],
     ),
     ("zentrale@demo.quartier.example", "Demo", "Zentrale Koordination", False, [(Role.FALLBACK, None)]),
+    ("verein@demo.quartier.example", "Demo", "Vereinsvorstand", False, [(Role.ORGANISATION_MEMBER, None)]),
 ]
+DEMO_ORGANISER = "verein@demo.quartier.example"
 
 
 class Command(BaseCommand):
@@ -64,3 +66,15 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(user=user, city=the_city, role=role, district=district)
             label = ", ".join(f"{Role(r).label}{' ' + n if n else ''}" for r, n in roles)
             self.stdout.write(f"  {email:42} {label} ({state})")
+        from quartier.events.demo import create_demo_events
+
+        counts = create_demo_events(the_city, seed=seed)
+        from quartier.organisations.models import Organisation
+
+        first = Organisation.objects.filter(city=the_city, is_demo=True).order_by("pk").first()
+        if first is not None:
+            first.members.get_or_create(user=User.objects.get(email=DEMO_ORGANISER))
+        self.stdout.write(
+            f"Demo events: {counts['programmes']} programme(s), {counts['events']} event(s) created"
+            + ("" if counts["events"] else " (already there)")
+        )
