@@ -7,4 +7,5 @@ urlpatterns = [
     path("veranstaltungen/<int:pk>-<slug:slug>/", public.event_detail, name="event"),
     path("veranstaltungen/<int:pk>-<slug:slug>/kalender.ics", public.event_ics, name="event_ics"),
     path("programme/<slug:slug>/", public.programme_detail, name="programme"),
+    path("programme/<slug:slug>/programm.pdf", public.programme_pdf, name="programme_pdf"),
 ]

@@ -231,3 +231,10 @@ def test_programme_page(client, events, programme):
     page = client.get("/de/programme/begegnungen-2027/", **H).content.decode()
     assert programme.title in page and "1 Termin" in page
     assert client.get("/de/programme/gibt-es-nicht/", **H).status_code == 404
+
+
+def test_programme_pdf_download(client, events, programme):
+    r = client.get("/de/programme/begegnungen-2027/programm.pdf", **H)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF-")
+    assert client.get("/de/programme/nope/programm.pdf", **H).status_code == 404

@@ -81,6 +81,7 @@ PAGES = {
     "public:event": ("GET", "/de/veranstaltungen/{event}/", everyone(200)),
     "public:event_ics": ("GET", "/de/veranstaltungen/{event}/kalender.ics", everyone(200)),
     "public:programme": ("GET", "/de/programme/demo-programm/", everyone(200)),
+    "public:programme_pdf": ("GET", "/de/programme/demo-programm/programm.pdf", everyone(200)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }

@@ -183,3 +183,19 @@ def programme_detail(request, slug: str):
             "occurrences": selectors.public_occurrences(city=city, filters=filters),
         },
     )
+
+
+@require_safe
+def programme_pdf(request, slug: str):
+    """The printed programme (tagged PDF/UA), made from the same data as the page."""
+    from ..pdf import programme_pdf as render_pdf
+
+    city = _city(request)
+    programme = selectors.public_programmes(city).filter(slug=slug).first()
+    if programme is None:
+        raise Http404(_("Dieses Programm gibt es nicht."))
+    body = render_pdf(programme, base_url_for_links=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{programme.slug}.pdf"'
+    response["Cache-Control"] = "public, max-age=600"
+    return response
