@@ -82,7 +82,7 @@ def _reviewer_addresses(event: Event) -> list[str]:
 def event_transition(*, actor, event: Event, to_status: str, message: str = "") -> Event:
     """Take one workflow step; the table in workflow.py decides whether it exists and who may take it."""
     locked = (
-        Event.objects.select_for_update()
+        Event.objects.select_for_update(of=("self",))
         .select_related("organisation", "city", "neighbourhood__district")
         .get(pk=event.pk)
     )

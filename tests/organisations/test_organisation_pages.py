@@ -136,3 +136,33 @@ def test_coordinator_of_another_district_cannot_open_or_change(
 def test_invitation_lookups_are_rate_limited(client, essen):
     statuses = [client.get(f"/de/einladung/rate-{i}-0123456789abcdef/", **H).status_code for i in range(32)]
     assert statuses[:30] == [404] * 30 and statuses[-1] == 429
+
+
+def test_invitation_form_works_when_the_browser_sends_origin_null(essen, coordinator_iii):
+    """The page has Referrer-Policy: no-referrer, so browsers post its form with Origin: null."""
+    from django.test import Client
+
+    from quartier.organisations import services
+
+    org = Organisation.objects.create(city=essen, name="Demo-Verein", slug="demo-verein", kind="association")
+    org.districts.set([District.objects.get(city=essen, number="III")])
+    services.invitation_send(
+        actor=coordinator_iii,
+        organisation=org,
+        email="neu@example.org",
+        accept_url_for=lambda t: f"http://127.0.0.1/de/einladung/{t}/",
+    )
+    link = re.search(r"http://127\.0\.0\.1(/de/einladung/[\w-]+/)", mail.outbox[0].body).group(1)
+    browser = Client(enforce_csrf_checks=True)
+    r = browser.post(
+        link,
+        {
+            "first_name": "N",
+            "last_name": "E",
+            "password1": "ein-langes-passwort-1",
+            "password2": "ein-langes-passwort-1",
+        },
+        HTTP_ORIGIN="null",
+        **H,
+    )
+    assert r.status_code == 302

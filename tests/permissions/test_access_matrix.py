@@ -81,6 +81,8 @@ PAGES = {
     "public:event": ("GET", "/de/veranstaltungen/{event}/", everyone(200)),
     "public:event_ics": ("GET", "/de/veranstaltungen/{event}/kalender.ics", everyone(200)),
     "public:programme": ("GET", "/de/programme/demo-programm/", everyone(200)),
+    "public:event_register": ("GET", "/de/veranstaltungen/{event_id}/anmelden/", everyone(200)),
+    "public:registration_cancel": ("GET", "/de/anmeldung/falsches-token-0123456789/", everyone(404)),
     "public:programme_pdf": ("GET", "/de/programme/demo-programm/programm.pdf", everyone(200)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
@@ -188,6 +190,8 @@ def public_event(essen, organisation_iii):
         end=start + timedelta(hours=2),
         online=True,
         status="published",
+        registration="limited",
+        capacity=10,
     )
 
 
@@ -195,7 +199,9 @@ def public_event(essen, organisation_iii):
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_pages(client, essen, organisation_iii, public_event, name, role):
     method, path, expected = PAGES[name]
-    path = path.format(org=organisation_iii[0].pk, event=f"{public_event.pk}-{public_event.slug}")
+    path = path.format(
+        org=organisation_iii[0].pk, event=f"{public_event.pk}-{public_event.slug}", event_id=public_event.pk
+    )
     user = user_for(role, essen)
     if role == "organisation_member":
         organisation_iii[1].members.create(user=user)

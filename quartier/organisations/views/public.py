@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from quartier.core import ratelimit
@@ -22,6 +23,9 @@ def _secret_page(response):
     return response
 
 
+# The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
+# "Origin: null", which Django's CSRF check refuses. The secret token in the URL is what authorises the request.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def invitation_accept(request, token: str):

@@ -1,0 +1,13 @@
+"""Retention for registrations (DESIGN.md, personal data): delete them 30 days after their event; run by a timer."""
+
+from django.core.management.base import BaseCommand
+
+from quartier.events.registration_services import registration_purge
+
+
+class Command(BaseCommand):
+    help = "Delete event registrations whose retention period (30 days after the event) has run out."
+
+    def handle(self, *args, **options):
+        count = registration_purge()
+        self.stdout.write(f"Deleted {count} registration(s).")

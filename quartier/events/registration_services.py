@@ -1,0 +1,269 @@
+"""Registrations without an account: register, cancel by secret link, move the waiting list up, purge.
+
+Capacity is counted per occurrence while the event row is locked (select_for_update on PostgreSQL; SQLite runs
+every transaction as IMMEDIATE, which serialises writers), so concurrent registrations never exceed it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from quartier.core.audit import audit_record
+from quartier.core.tokens import new_token, token_hash
+
+from .models import Event, Registration
+from .occurrences import BERLIN, Occurrence, occurrences
+
+RETENTION_DAYS = 30
+MAX_PEOPLE = 20
+MAX_NAME = 200
+MAX_EMAIL = 254
+
+R = Registration.Status
+
+
+def _clean_name(name) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Bitte geben Sie Ihren Namen an.")})
+    if len(name) > MAX_NAME:
+        raise ValidationError({"name": _("Der Name ist zu lang (höchstens 200 Zeichen).")})
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise ValidationError({"name": _("Der Name enthält unzulässige Zeichen.")})
+    return name
+
+
+def _clean_email(email) -> str:
+    email = str(email or "").strip()
+    message = _("Bitte geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de.")
+    if not email or len(email) > MAX_EMAIL:
+        raise ValidationError({"email": message})
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": message}) from exc
+    return email
+
+
+def _clean_people(people) -> int:
+    if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= MAX_PEOPLE:
+        raise ValidationError({"people": _("Bitte geben Sie eine Zahl von 1 bis 20 an.")})
+    return people
+
+
+def _occurrence(event: Event, start) -> Occurrence:
+    """The event's occurrence that begins exactly at `start`, if it lies in the future."""
+    if not isinstance(start, datetime) or start.tzinfo is None:
+        raise ValidationError(_("Bitte wählen Sie einen Termin der Veranstaltung."))
+    found = occurrences(event, start, start + timedelta(microseconds=1))
+    if not found:
+        raise ValidationError(_("Diesen Termin gibt es bei dieser Veranstaltung nicht."))
+    if found[0].start <= timezone.now():
+        raise ValidationError(_("Dieser Termin hat bereits begonnen; eine Anmeldung ist nicht mehr möglich."))
+    return found[0]
+
+
+def _check_open(event: Event) -> None:
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError(_("Für diese Veranstaltung ist keine Anmeldung möglich."))
+    if event.registration == Event.Registration.NONE:
+        raise ValidationError(_("Für diese Veranstaltung ist keine Anmeldung nötig."))
+
+
+def _confirmed_people(event: Event, occurrence_start: datetime) -> int:
+    return (
+        Registration.objects.filter(
+            event=event, occurrence_start=occurrence_start, status=R.CONFIRMED
+        ).aggregate(n=Sum("people"))["n"]
+        or 0
+    )
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first group on the waiting list of its occurrence, and so on."""
+    earlier = Registration.objects.filter(
+        event_id=registration.event_id,
+        occurrence_start=registration.occurrence_start,
+        status=R.WAITING,
+        created_at__lte=registration.created_at,
+    ).exclude(created_at=registration.created_at, id__gte=registration.pk)
+    return earlier.count() + 1
+
+
+def _send(registration: Registration, template: str, subject: str, **context) -> None:
+    body = render_to_string(
+        template,
+        {
+            "registration": registration,
+            "event": registration.event,
+            "start": registration.occurrence_start.astimezone(BERLIN),
+            "retention_days": RETENTION_DAYS,
+            **context,
+        },
+    )
+    # A line break in a header would make the mail library refuse the message.
+    EmailMessage(subject=" ".join(subject.split()), body=body, to=[registration.email]).send()
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    occurrence_start: datetime,
+    name: str,
+    email: str,
+    people: int,
+    cancel_url_for: Callable[[str], str],
+) -> tuple[Registration, str]:
+    """Register for one occurrence: confirmed while places are free, else on the waiting list.
+
+    `cancel_url_for(token)` builds the secret cancel link for the confirmation e-mail. Returns the registration
+    and the token (only its hash is stored).
+    """
+    errors: dict[str, list] = {}
+    cleaned = {}
+    for field, cleaner, value in (
+        ("name", _clean_name, name),
+        ("email", _clean_email, email),
+        ("people", _clean_people, people),
+    ):
+        try:
+            cleaned[field] = cleaner(value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    # The lock on the event row serialises registrations and cancellations of all its occurrences.
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    _check_open(locked)
+    occurrence = _occurrence(locked, occurrence_start)
+    status = R.CONFIRMED
+    if locked.registration == Event.Registration.LIMITED:
+        has_waiting = Registration.objects.filter(
+            event=locked, occurrence_start=occurrence.start, status=R.WAITING
+        ).exists()
+        taken = _confirmed_people(locked, occurrence.start)
+        # Nobody passes the waiting list: a newcomer who fits still queues behind those already waiting.
+        if has_waiting or taken + cleaned["people"] > (locked.capacity or 0):
+            status = R.WAITING
+    token, digest = new_token()
+    registration = Registration(
+        event=locked,
+        occurrence_start=occurrence.start,
+        status=status,
+        cancel_token_hash=digest,
+        delete_after=occurrence.end + timedelta(days=RETENTION_DAYS),
+        **cleaned,
+    )
+    registration.full_clean()
+    registration.save()
+    audit_record(
+        actor=None,
+        action="registration.created",
+        target=registration,
+        changes={"status": [None, status], "people": [None, registration.people]},
+    )
+    if status == R.CONFIRMED:
+        subject = _("Anmeldung bestätigt: %(title)s") % {"title": locked.title}
+        position = None
+    else:
+        subject = _("Warteliste: %(title)s") % {"title": locked.title}
+        position = waiting_position(registration)
+    _send(
+        registration,
+        "events/email/registration_created.txt",
+        subject,
+        cancel_url=cancel_url_for(token),
+        position=position,
+    )
+    return registration, token
+
+
+def registration_for_token(token: str) -> Registration | None:
+    """The registration behind a cancel link, or None when the token is wrong or the occurrence has begun."""
+    if not token or not isinstance(token, str) or len(token) > 100:
+        return None
+    return (
+        Registration.objects.select_related("event", "event__city")
+        .filter(cancel_token_hash=token_hash(token), occurrence_start__gt=timezone.now())
+        .first()
+    )
+
+
+def _move_up(event: Event, occurrence_start: datetime) -> list[Registration]:
+    """Confirm waiting groups strictly in order while they fit; the event row must be locked by the caller."""
+    if (
+        event.status != Event.Status.PUBLISHED
+        or event.registration != Event.Registration.LIMITED
+        or occurrence_start <= timezone.now()
+    ):
+        return []
+    free = (event.capacity or 0) - _confirmed_people(event, occurrence_start)
+    moved = []
+    waiting = Registration.objects.filter(
+        event=event, occurrence_start=occurrence_start, status=R.WAITING
+    ).order_by("created_at", "id")
+    for registration in waiting:
+        if registration.people > free:
+            break  # fair: a smaller later group does not jump the queue
+        free -= registration.people
+        registration.status = R.CONFIRMED
+        registration.save(update_fields=["status", "status_changed_at"])
+        audit_record(
+            actor=None,
+            action="registration.moved_up",
+            target=registration,
+            changes={"status": [R.WAITING, R.CONFIRMED]},
+        )
+        moved.append(registration)
+    return moved
+
+
+@transaction.atomic
+def registration_cancel(*, token: str) -> Registration:
+    """Cancel by secret link (idempotent) and move the waiting list up; those moved up are told by e-mail."""
+    found = registration_for_token(token)
+    if found is None:
+        raise ValidationError(_("Dieser Link ist ungültig oder abgelaufen."))
+    event = Event.objects.select_for_update().get(pk=found.event_id)
+    registration = Registration.objects.select_related("event").get(pk=found.pk)
+    if registration.status == R.CANCELLED:
+        return registration
+    before = registration.status
+    registration.status = R.CANCELLED
+    registration.save(update_fields=["status", "status_changed_at"])
+    audit_record(
+        actor=None,
+        action="registration.cancelled",
+        target=registration,
+        changes={"status": [before, R.CANCELLED]},
+    )
+    # We do not know the language of those moved up, so they are written to in the site's source language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for moved in _move_up(event, registration.occurrence_start):
+            moved.event = event
+            _send(
+                moved,
+                "events/email/registration_moved_up.txt",
+                _("Sie haben einen Platz: %(title)s") % {"title": event.title},
+            )
+    return registration
+
+
+def registration_purge(now: datetime | None = None) -> int:
+    """Delete registrations whose retention has run out (30 days after their occurrence); returns the count."""
+    now = now or timezone.now()
+    _, by_model = Registration.objects.filter(delete_after__lt=now).delete()
+    return by_model.get(Registration._meta.label, 0)
