@@ -15,3 +15,11 @@ urlpatterns += [
     path("organisationen/neu/", organisations.organisation_create, name="organisation_create"),
     path("organisationen/<int:pk>/", organisations.organisation_detail, name="organisation"),
 ]
+
+from quartier.events.views import workspace as events  # noqa: E402
+
+urlpatterns += [
+    path("veranstaltungen/", events.event_list, name="events"),
+    path("veranstaltungen/neu/<int:organisation_id>/", events.event_create, name="event_create"),
+    path("veranstaltungen/<int:pk>/", events.event_detail, name="event"),
+]

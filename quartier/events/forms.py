@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartier.places.models import District, Neighbourhood
@@ -80,3 +81,125 @@ class EventFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Das Ende liegt vor dem Beginn."))
         return data
+
+
+class EventForm(forms.ModelForm):
+    """The organiser's event editor (drafts and returned events)."""
+
+    start = forms.DateTimeField(
+        label=_("Beginn"),
+        widget=forms.DateTimeInput(attrs={**INPUT, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    end = forms.DateTimeField(
+        label=_("Ende"),
+        widget=forms.DateTimeInput(attrs={**INPUT, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Sprachen"), required=False, choices=LANGUAGE_CHOICES[1:], widget=forms.CheckboxSelectMultiple
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Zielgruppen"),
+        required=False,
+        choices=Event.TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    online_url = forms.URLField(
+        label=_("Link zur Online-Veranstaltung"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=INPUT),
+    )
+    exceptions_text = forms.CharField(
+        label=_("Ausnahmen"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs=INPUT),
+        help_text=_("Daten ohne Termin, durch Kommas getrennt, z. B. 2027-12-24, 2027-12-31"),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "type",
+            "programme",
+            "start",
+            "end",
+            "recurrence",
+            "recurrence_until",
+            "online",
+            "online_url",
+            "venue_name",
+            "venue_street",
+            "venue_postal_code",
+            "neighbourhood",
+            "languages",
+            "target_groups",
+            "step_free",
+            "hearing_loop",
+            "sign_language",
+            "childcare",
+            "is_free",
+            "cost",
+            "registration",
+            "capacity",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs=INPUT),
+            "description": forms.Textarea(attrs={**INPUT, "rows": 6}),
+            "type": forms.Select(attrs=SELECT),
+            "programme": forms.Select(attrs=SELECT),
+            "recurrence": forms.Select(attrs=SELECT),
+            "registration": forms.Select(attrs=SELECT),
+            "neighbourhood": forms.Select(attrs=SELECT),
+            "recurrence_until": forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
+            "online_url": forms.URLInput(attrs=INPUT),
+            "venue_name": forms.TextInput(attrs=INPUT),
+            "venue_street": forms.TextInput(attrs=INPUT),
+            "venue_postal_code": forms.TextInput(attrs=INPUT),
+            "cost": forms.TextInput(attrs=INPUT),
+            "capacity": forms.NumberInput(attrs={**INPUT, "min": 1}),
+        }
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Programme
+
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        self.fields["programme"].queryset = Programme.objects.filter(city=city)
+        if not self.instance.city_id:
+            self.instance.city = city  # the model's own checks compare the Stadtteil's city with it
+        if self.instance.pk:
+            self.fields["exceptions_text"].initial = ", ".join(self.instance.exceptions)
+            for name in ("start", "end"):
+                value = getattr(self.instance, name)
+                self.initial[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else None
+
+    def clean_exceptions_text(self):
+        from datetime import date
+
+        days = []
+        for raw in filter(None, (p.strip() for p in self.cleaned_data["exceptions_text"].split(","))):
+            try:
+                days.append(date.fromisoformat(raw).isoformat())
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("„%(value)s“ ist kein Datum (JJJJ-MM-TT)."), params={"value": raw[:20]}
+                ) from exc
+        return sorted(set(days))
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["exceptions"] = self.cleaned_data["exceptions_text"]
+        return data
+
+
+class StepForm(forms.Form):
+    message = forms.CharField(
+        label=_("Nachricht"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**INPUT, "rows": 3}),
+    )

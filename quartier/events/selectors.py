@@ -113,3 +113,29 @@ def programme_by_key(city, key: str) -> Programme | None:
     if key.isdigit():
         return programmes.filter(pk=int(key)).first()
     return programmes.filter(slug=key[:220]).first()
+
+
+def workspace_events(user, city) -> QuerySet[Event]:
+    """Events a staff member or organiser works on: their organisations' events, and the events they review."""
+    from quartier.accounts.models import Role
+    from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
+    from quartier.places.models import District
+
+    qs = (
+        Event.objects.filter(city=city)
+        .select_related("organisation", "neighbourhood__district")
+        .order_by("-updated_at")
+    )
+    roles = roles_in(user, city)
+    if is_platform_admin(user) or Role.CITY_ADMIN in roles:
+        return qs
+    scope = Q(organisation__members__user=user)
+    own = district_ids_for(user, city, roles={Role.COORDINATOR})
+    if own:
+        scope |= Q(neighbourhood__district_id__in=own)
+    if Role.FALLBACK in roles:
+        with_coordinator = District.objects.filter(
+            city=city, memberships__role=Role.COORDINATOR, memberships__user__is_active=True
+        ).values("pk")
+        scope |= Q(neighbourhood__isnull=True) | ~Q(neighbourhood__district_id__in=with_coordinator)
+    return qs.filter(scope).distinct()

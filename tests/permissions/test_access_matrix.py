@@ -78,6 +78,19 @@ PAGES = {
     ),
     "public:invitation": ("GET", "/de/einladung/falsches-token-0123456789/", everyone(404)),
     "public:events": ("GET", "/de/veranstaltungen/", everyone(200)),
+    "workspace:events": ("GET", "/de/arbeitsbereich/veranstaltungen/", only(LOGGED_IN)),
+    # The editor for the organisation of the "organisation_member" role; nobody else is a member.
+    "workspace:event_create": (
+        "GET",
+        "/de/arbeitsbereich/veranstaltungen/neu/{org_other}/",
+        only(["organisation_member"], others=404),
+    ),
+    # An online event (no district): reviewed by the fallback team, not by district coordinators.
+    "workspace:event": (
+        "GET",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/",
+        only(["fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
     "public:event": ("GET", "/de/veranstaltungen/{event}/", everyone(200)),
     "public:event_ics": ("GET", "/de/veranstaltungen/{event}/kalender.ics", everyone(200)),
     "public:programme": ("GET", "/de/programme/demo-programm/", everyone(200)),
@@ -200,7 +213,10 @@ def public_event(essen, organisation_iii):
 def test_pages(client, essen, organisation_iii, public_event, name, role):
     method, path, expected = PAGES[name]
     path = path.format(
-        org=organisation_iii[0].pk, event=f"{public_event.pk}-{public_event.slug}", event_id=public_event.pk
+        org=organisation_iii[0].pk,
+        org_other=organisation_iii[1].pk,
+        event=f"{public_event.pk}-{public_event.slug}",
+        event_id=public_event.pk,
     )
     user = user_for(role, essen)
     if role == "organisation_member":

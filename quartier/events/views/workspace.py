@@ -1,0 +1,131 @@
+"""Workspace pages for events: organisers draft, edit and submit; reviewers publish, return or reject."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from quartier.accounts.permissions import require_workspace
+from quartier.organisations.models import Organisation
+
+from .. import selectors, services, workflow
+from ..forms import EventForm, StepForm
+from ..models import Event
+
+S = Event.Status
+ACTIONS = {
+    "submit": S.SUBMITTED,
+    "publish": S.PUBLISHED,
+    "return": S.RETURNED,
+    "reject": S.REJECTED,
+    "cancel": S.CANCELLED,
+}
+
+
+@require_safe
+@login_required
+@never_cache
+def event_list(request):
+    require_workspace(request.user, request.city)
+    events = list(selectors.workspace_events(request.user, request.city)[:200])
+    to_review = [
+        e for e in events if e.status == S.SUBMITTED and workflow.allowed(request.user, e, S.PUBLISHED)
+    ]
+    organisations = Organisation.objects.filter(city=request.city, members__user=request.user)
+    return render(
+        request,
+        "events/workspace/list.html",
+        {"events": events, "to_review": to_review, "organisations": organisations},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def event_create(request, organisation_id: int):
+    require_workspace(request.user, request.city)
+    organisation = Organisation.objects.filter(
+        city=request.city, pk=organisation_id, members__user=request.user
+    ).first()
+    if organisation is None:
+        raise Http404
+    form = EventForm(request.POST if request.method == "POST" else None, city=request.city)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                event = services.event_create_draft(
+                    actor=request.user, organisation=organisation, **form.service_fields()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Der Entwurf wurde gespeichert."))
+                return redirect("workspace:event", pk=event.pk)
+        status = 400
+    return render(
+        request, "events/workspace/form.html", {"form": form, "organisation": organisation}, status=status
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def event_detail(request, pk: int):
+    """One event: the editor while it is a draft, the workflow buttons, and every step so far."""
+    require_workspace(request.user, request.city)
+    event = selectors.workspace_events(request.user, request.city).filter(pk=pk).first()
+    if event is None:
+        raise Http404(_("Diese Veranstaltung gibt es nicht oder Sie haben keinen Zugriff."))
+    editable = event.status in workflow.EDITABLE and workflow.is_organiser(request.user, event)
+    form = EventForm(
+        request.POST if request.POST.get("action") == "save" else None, instance=event, city=request.city
+    )
+    step_form = StepForm(request.POST if request.POST.get("action") in ACTIONS else None)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") not in {*ACTIONS, "save"}:
+        step_form = StepForm({})
+        step_form.is_valid()
+        step_form.add_error(None, _("Unbekannte Aktion."))
+        status = 400
+    elif request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save" and editable and form.is_valid():
+                services.event_update(actor=request.user, event=event, **form.service_fields())
+                messages.success(request, _("Die Änderungen wurden gespeichert."))
+                return redirect("workspace:event", pk=pk)
+            if action in ACTIONS and step_form.is_valid():
+                services.event_transition(
+                    actor=request.user,
+                    event=event,
+                    to_status=ACTIONS[action],
+                    message=step_form.cleaned_data["message"],
+                )
+                messages.success(
+                    request, _("Die Veranstaltung ist jetzt: %(status)s.") % {"status": ACTIONS[action].label}
+                )
+                return redirect("workspace:event", pk=pk)
+            if action == "save" and not editable:
+                raise PermissionDenied
+        except ValidationError as exc:
+            (form if action == "save" else step_form).add_error(None, exc)
+        status = 400
+    allowed = [name for name, to in ACTIONS.items() if workflow.allowed(request.user, event, to)]
+    return render(
+        request,
+        "events/workspace/detail.html",
+        {
+            "event": event,
+            "form": form,
+            "step_form": step_form,
+            "editable": editable,
+            "actions": allowed,
+            "steps": event.steps.select_related("actor"),
+        },
+        status=status,
+    )
