@@ -154,3 +154,29 @@ def test_event_pages_have_no_wcag_violations(anonymous_page, axe, lang):
     open_page(page, lang, f"/programme/{programmes[0]['slug']}/", 200)
     assert page.locator(".event-list li").count() == 29
     axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_workspace_event_pages_have_no_wcag_violations(page, axe, lang):
+    """The demo organiser's event list, the editor (with errors, then saved), the draft's page with its steps."""
+    log_in(page, "verein@demo.quartier.example", lang=lang)
+    open_page(page, lang, "/arbeitsbereich/veranstaltungen/", 200)
+    axe(page)
+    page.locator("main a.kern-btn").first.click()
+    page.wait_for_load_state()
+    axe(page)
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert navigation.value.status == 400
+    axe(page)
+    page.fill("input[name=title]", f"Barrierefreiheitstest ({lang})")
+    page.fill("textarea[name=description]", "Test")
+    page.select_option("select[name=type]", "meeting")
+    page.fill("input[name=start]", "2030-05-04T15:00")
+    page.fill("input[name=end]", "2030-05-04T17:00")
+    page.check("input[name=online]")
+    with page.expect_navigation() as navigation:
+        page.click("main form button[type=submit]")
+    assert navigation.value.status == 200 and "/arbeitsbereich/veranstaltungen/" in page.url
+    assert_language(page, lang)
+    axe(page)
