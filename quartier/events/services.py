@@ -74,6 +74,18 @@ def _organiser_addresses(event: Event) -> list[str]:
     return [m.user.email for m in event.organisation.members.select_related("user") if m.user.is_active]
 
 
+def _registrant_addresses(event: Event) -> list[str]:
+    """People registered for a coming occurrence (confirmed or waiting), told when the event is cancelled."""
+    from .models import Registration
+
+    return list(
+        event.registrations.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+            occurrence_start__gte=timezone.now(),
+        ).values_list("email", flat=True)
+    )
+
+
 def _reviewer_addresses(event: Event) -> list[str]:
     return [u.email for u in work_recipients(city=event.city, district=event.district).users]
 
@@ -114,6 +126,8 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
     audit_record(
         actor=actor, action=f"event.{to_status}", target=locked, changes={"status": [before, to_status]}
     )
+    if to_status == S.CANCELLED:
+        _notify(locked, step, _registrant_addresses(locked))
     if to_status == S.SUBMITTED:
         _notify(locked, step, _reviewer_addresses(locked))
     else:

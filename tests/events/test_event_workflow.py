@@ -1,6 +1,6 @@
 """The event workflow: organisers draft and submit, the district's reviewers publish, return or reject."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,3 +151,34 @@ def test_invalid_drafts_store_nothing(essen, organiser, organisation, overrides)
     with pytest.raises(ValidationError):
         draft(organiser, organisation, **overrides)
     assert not Event.objects.exists()
+
+
+def test_cancelling_tells_the_registered_people(essen, organiser, organisation, coordinator_iii):
+    from django.utils import timezone
+
+    from quartier.events.models import Registration
+
+    start = timezone.now() + timedelta(days=5)
+    event = draft(
+        organiser, organisation, start=start, end=start + timedelta(hours=2), registration="required"
+    )
+    event = services.event_transition(actor=organiser, event=event, to_status=S.SUBMITTED)
+    event = services.event_transition(actor=coordinator_iii, event=event, to_status=S.PUBLISHED)
+    for i, status in enumerate(
+        [Registration.Status.CONFIRMED, Registration.Status.WAITING, Registration.Status.CANCELLED]
+    ):
+        Registration.objects.create(
+            event=event,
+            occurrence_start=start,
+            name=f"Demo {i}",
+            email=f"gast{i}@example.org",
+            people=1,
+            status=status,
+            cancel_token_hash=f"{i:064d}",
+            delete_after=start + timedelta(days=30),
+        )
+    mail.outbox.clear()
+    services.event_transition(actor=organiser, event=event, to_status=S.CANCELLED, message="Unwetterwarnung")
+    told = [m for m in mail.outbox if "gast0@example.org" in m.bcc]
+    assert told and "Unwetterwarnung" in told[0].body
+    assert "gast1@example.org" in told[0].bcc and "gast2@example.org" not in told[0].bcc
