@@ -5,6 +5,7 @@ from .views import public
 
 urlpatterns = [
     path("veranstaltungen/", public.event_list, name="events"),
+    path("veranstaltungen/karte/", public.event_map, name="event_map"),
     path("veranstaltungen/<int:pk>-<slug:slug>/", public.event_detail, name="event"),
     path("veranstaltungen/<int:pk>-<slug:slug>/kalender.ics", public.event_ics, name="event_ics"),
     path(

@@ -238,3 +238,9 @@ def test_programme_pdf_download(client, events, programme):
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF-")
     assert client.get("/de/programme/nope/programm.pdf", **H).status_code == 404
+
+
+def test_map_view_highlights_stadtteile_with_events(client, events):
+    page = client.get("/de/veranstaltungen/karte/", **H).content.decode()
+    assert page.count("is-selected") >= 1
+    assert "Frohnhausen</a>:" in page or "Altendorf</a>:" in page

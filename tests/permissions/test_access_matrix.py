@@ -78,6 +78,7 @@ PAGES = {
     ),
     "public:invitation": ("GET", "/de/einladung/falsches-token-0123456789/", everyone(404)),
     "public:events": ("GET", "/de/veranstaltungen/", everyone(200)),
+    "public:event_map": ("GET", "/de/veranstaltungen/karte/", everyone(200)),
     "workspace:events": ("GET", "/de/arbeitsbereich/veranstaltungen/", only(LOGGED_IN)),
     # The editor for the organisation of the "organisation_member" role; nobody else is a member.
     "workspace:event_create": (

@@ -199,3 +199,32 @@ def programme_pdf(request, slug: str):
     response["Content-Disposition"] = f'inline; filename="{programme.slug}.pdf"'
     response["Cache-Control"] = "public, max-age=600"
     return response
+
+
+@require_safe
+def event_map(request):
+    """The map view: Stadtteile with coming events highlighted (the areas lead to the Stadtteil pages); the list
+    beside the map gives the counts and leads to the filtered event list, so nothing depends on the picture."""
+    from collections import Counter
+
+    from quartier.places.views.public import _map
+
+    city = _city(request)
+    found = selectors.public_occurrences(city=city, filters=selectors.EventFilters())
+    counts = Counter(o.event.neighbourhood_id for o in found if o.event.neighbourhood_id)
+    from quartier.places.models import Neighbourhood
+
+    rows = [
+        (n, counts[n.pk]) for n in Neighbourhood.objects.filter(city=city, pk__in=counts).order_by("name")
+    ]
+    online = sum(1 for o in found if o.event.neighbourhood_id is None)
+    return render(
+        request,
+        "events/public/map.html",
+        {
+            "map": _map(city, selected_ids=list(counts)),
+            "rows": rows,
+            "online": online,
+            "total": len(found),
+        },
+    )
