@@ -23,3 +23,8 @@ urlpatterns += i18n_patterns(
     path("", include("quartier.places.urls")),
     prefix_default_language=True,
 )
+
+if settings.DEBUG:  # in production the reverse proxy serves QUARTIER_MEDIA_ROOT under /media/ (README)
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

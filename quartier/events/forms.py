@@ -83,6 +83,17 @@ class EventFilterForm(forms.Form):
         return data
 
 
+class LimitedImageField(forms.ImageField):
+    """Refuses oversized files before any image decoder looks at them."""
+
+    def to_python(self, data):
+        from .images import MAX_BYTES
+
+        if data is not None and getattr(data, "size", 0) > MAX_BYTES:
+            raise forms.ValidationError(_("Das Bild ist zu groß (höchstens 5 MB)."))
+        return super().to_python(data)
+
+
 class EventForm(forms.ModelForm):
     """The organiser's event editor (drafts and returned events)."""
 
@@ -145,6 +156,8 @@ class EventForm(forms.ModelForm):
             "cost",
             "registration",
             "capacity",
+            "image",
+            "image_alt",
         ]
         widgets = {
             "title": forms.TextInput(attrs=INPUT),
@@ -160,8 +173,11 @@ class EventForm(forms.ModelForm):
             "venue_street": forms.TextInput(attrs=INPUT),
             "venue_postal_code": forms.TextInput(attrs=INPUT),
             "cost": forms.TextInput(attrs=INPUT),
+            "image_alt": forms.TextInput(attrs=INPUT),
+            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "capacity": forms.NumberInput(attrs={**INPUT, "min": 1}),
         }
+        field_classes = {"image": LimitedImageField}
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,6 +205,14 @@ class EventForm(forms.ModelForm):
                     _("„%(value)s“ ist kein Datum (JJJJ-MM-TT)."), params={"value": raw[:20]}
                 ) from exc
         return sorted(set(days))
+
+    def clean_image(self):
+        from .images import reencode
+
+        upload = self.cleaned_data.get("image")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            return reencode(upload)
+        return upload
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

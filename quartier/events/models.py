@@ -147,6 +147,8 @@ class Event(TimeStampedModel):
         _("Anmeldung"), max_length=10, choices=Registration.choices, default=Registration.NONE
     )
     capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
+    image = models.ImageField(_("Bild"), upload_to="events/", blank=True, max_length=200)
+    image_alt = models.CharField(_("Bildbeschreibung (Alternativtext)"), max_length=300, blank=True)
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -196,6 +198,8 @@ class Event(TimeStampedModel):
             errors["recurrence_until"] = _("Das Ende der Wiederholung liegt vor dem ersten Termin.")
         if not self.online and not self.neighbourhood_id and not self.venue_name:
             errors["venue_name"] = _("Bitte geben Sie einen Ort an oder wählen Sie „online“.")
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen können.")
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Bitte geben Sie beide Koordinaten an oder keine.")
         if self.neighbourhood_id and self.neighbourhood.city_id != self.city_id:

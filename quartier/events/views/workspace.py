@@ -53,7 +53,9 @@ def event_create(request, organisation_id: int):
     ).first()
     if organisation is None:
         raise Http404
-    form = EventForm(request.POST if request.method == "POST" else None, city=request.city)
+    form = EventForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, city=request.city
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -82,8 +84,9 @@ def event_detail(request, pk: int):
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht oder Sie haben keinen Zugriff."))
     editable = event.status in workflow.EDITABLE and workflow.is_organiser(request.user, event)
+    saving = request.POST.get("action") == "save"
     form = EventForm(
-        request.POST if request.POST.get("action") == "save" else None, instance=event, city=request.city
+        request.POST if saving else None, request.FILES if saving else None, instance=event, city=request.city
     )
     step_form = StepForm(request.POST if request.POST.get("action") in ACTIONS else None)
     status = 200
