@@ -27,6 +27,7 @@ from quartier.places.svgmap import map_geometry
 
 from .models import Event, Programme
 from .occurrences import BERLIN, Occurrence, occurrences
+from .templatetags.events import language_name
 
 PRINTED_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
@@ -91,14 +92,6 @@ class Day:
     day: date
     heading: str
     entries: list[Entry] = field(default_factory=list)
-
-
-def language_name(code: str) -> str:
-    """The language's name in the active language (Django's names), or the code where Django has none."""
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 def _accessibility(event: Event) -> list[str]:
