@@ -12,3 +12,10 @@ def new_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def secret_page(response):
+    """Headers for a page reached by a secret link (DESIGN.md): never indexed, never leaked as a referrer."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

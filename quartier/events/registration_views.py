@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from quartier.core import ratelimit
+from quartier.core.tokens import secret_page
 
 from . import registration_services as services
 from . import selectors
@@ -21,12 +22,6 @@ from .registration_forms import RegistrationForm, occurrence_key, parse_occurren
 REGISTRATIONS_PER_HOUR = 20
 LOOKUPS_PER_HOUR = 30
 CANCEL_URL_NAME = "public:registration_cancel"
-
-
-def _secret_page(response):
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _event_or_404(request, event_id: int) -> Event:
@@ -116,7 +111,7 @@ def registration_cancel(request, token: str):
     has begun, is a 404.
     """
     if ratelimit.hit("registration-link", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
-        return _secret_page(render(request, "errors/429.html", status=429))
+        return secret_page(render(request, "errors/429.html", status=429))
     registration = services.registration_for_token(token)
     if registration is None:
         raise Http404(_("Dieser Link ist ungültig oder abgelaufen."))
@@ -133,4 +128,4 @@ def registration_cancel(request, token: str):
     context = {"registration": registration, "event": registration.event}
     if registration.status == registration.Status.WAITING:
         context["position"] = services.waiting_position(registration)
-    return _secret_page(render(request, template, context))
+    return secret_page(render(request, template, context))

@@ -160,7 +160,7 @@ def district_list(request: HttpRequest, city: str, params: Query[PageParams]):
 
 
 def _neighbourhood_items(request: HttpRequest, c, q: str | None) -> list[dict]:
-    rows = list(selectors.neighbourhoods_matching(c))
+    rows = list(selectors.neighbourhoods_with_postcodes(c))
     if q:
         result = finder.lookup_text(c.pk, q)
         wanted = [p.id for p in result.places]

@@ -101,7 +101,8 @@ def neighbourhood_detail(city: City, slug: str) -> Neighbourhood | None:
     )
 
 
-def neighbourhoods_matching(city: City, q: str | None = None) -> QuerySet[Neighbourhood]:
+def neighbourhoods_with_postcodes(city: City) -> QuerySet[Neighbourhood]:
+    """All neighbourhoods of a city with district and postcodes, in official order."""
     qs = Neighbourhood.objects.filter(city=city).select_related("district").prefetch_related("postcodes")
     return qs.order_by("number", "name")
 

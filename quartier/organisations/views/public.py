@@ -10,17 +10,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from quartier.core import ratelimit
+from quartier.core.tokens import secret_page
 
 from .. import services
 from ..forms import AcceptInvitationForm
 
 LOOKUPS_PER_HOUR = 30
-
-
-def _secret_page(response):
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 # The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
@@ -30,7 +25,7 @@ def _secret_page(response):
 @never_cache
 def invitation_accept(request, token: str):
     if ratelimit.hit("invitation", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
-        return _secret_page(render(request, "errors/429.html", status=429))
+        return secret_page(render(request, "errors/429.html", status=429))
     invitation = services.invitation_for_token(token)
     if invitation is None:
         raise Http404(_("Diese Einladung ist ungültig oder abgelaufen."))
@@ -53,7 +48,7 @@ def invitation_accept(request, token: str):
                 )
                 return redirect("accounts:login")
         status = 400
-    return _secret_page(
+    return secret_page(
         render(
             request,
             "organisations/public/invitation.html",
