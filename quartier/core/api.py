@@ -49,10 +49,11 @@ def json_response(
     return response
 
 
-def paginate(request: HttpRequest, items: list, params: PageParams) -> dict:
-    count = len(items)
+def paginate(request: HttpRequest, items, params: PageParams, *, count: int | None = None) -> dict:
+    """The list envelope for one page of `items` (a list, or a queryset that is counted and sliced in SQL)."""
+    count = len(items) if count is None else count
     start = (params.page - 1) * params.page_size
-    page_items = items[start : start + params.page_size]
+    page_items = items[start : start + params.page_size] if start < count else []
     next_url = None
     if start + params.page_size < count:
         query = request.GET.copy()

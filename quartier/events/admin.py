@@ -34,3 +34,9 @@ class EventAdmin(AuditedAdmin):
     raw_id_fields = ["organisation", "programme", "neighbourhood"]
     filter_horizontal = ["co_organisers"]
     inlines = [StepInline]
+
+    def save_model(self, request, obj, form, change):
+        from .services import sync_occurrences
+
+        super().save_model(request, obj, form, change)
+        sync_occurrences(obj)

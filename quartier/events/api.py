@@ -20,6 +20,7 @@ from .models import Event
 from .occurrences import BERLIN
 
 router = Router(tags=["events"])
+FEED_LIMIT = 2000
 
 
 class Ref(Schema):
@@ -179,21 +180,24 @@ def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
     c = places.city_by_slug(city)
     if c is None:
         return error(request, 404, "This city is not served here.")
-    items = [_item(request, o) for o in selectors.public_occurrences(city=c, filters=filters_from(c, params))]
-    return json_response(request, paginate(request, items, params), cache_seconds=60)
+    rows = selectors.occurrence_rows(city=c, filters=filters_from(c, params))
+    page = paginate(request, rows, params, count=rows.count())
+    page["items"] = [_item(request, o) for o in selectors.as_occurrences(page["items"])]
+    return json_response(request, page, cache_seconds=60)
 
 
 @router.get(
     "/cities/{city}/events.ics",
     response={200: str, 404: ErrorOut, 422: dict},
     summary="The same events as an iCalendar (RFC 5545) feed to subscribe to",
+    description=f"Each event once, with its recurrence rule and exceptions; at most {FEED_LIMIT:,} events, "
+    "the earliest first: narrow the filters for more.",
 )
 def event_feed(request: HttpRequest, city: str, params: Query[EventQuery]):
     c = places.city_by_slug(city)
     if c is None:
         return error(request, 404, "This city is not served here.")
-    occurrences = selectors.public_occurrences(city=c, filters=filters_from(c, params))
-    events = list({o.event.pk: o.event for o in occurrences}.values())
+    events = list(selectors.feed_events(city=c, filters=filters_from(c, params))[:FEED_LIMIT])
     body = calendar_for(
         events,
         name=f"{c.name}: Veranstaltungen",

@@ -17,6 +17,7 @@ from quartier.places.models import District, Neighbourhood
 
 from .models import Event, EventStep, Programme
 from .occurrences import BERLIN
+from .services import sync_occurrences
 
 ORGANISATIONS = [
     ("Demo-Kulturverein Brückenschlag e. V.", "association"),
@@ -114,6 +115,7 @@ def _event(city, rng, org, *, start: datetime, hours: float, neighbourhood, prog
         to_status=Event.Status.PUBLISHED,
         message="Demo-Inhalt, ohne Prüfung angelegt",
     )
+    sync_occurrences(event)
     return event
 
 

@@ -237,6 +237,28 @@ class EventStep(models.Model):
         return f"{self.event}: {self.from_status} → {self.to_status}"
 
 
+class EventOccurrence(models.Model):
+    """One occurrence of a public (published or cancelled) event, kept so that lists filter, sort and page in SQL.
+
+    Derived data: written only by `services.sync_occurrences` whenever an event enters, leaves or changes in the
+    public set, and rebuilt for all events by `manage.py rebuild_occurrences`. `city` is copied from the event so
+    that the common query (a city's occurrences in a window, by start) is one index range scan.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="occurrence_rows")
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering = ["start", "event_id"]
+        indexes = [models.Index(fields=["city", "start", "event"], name="occurrence_city_start")]
+        constraints = [models.UniqueConstraint(fields=["event", "start"], name="occurrence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.start:%Y-%m-%d %H:%M}"
+
+
 class Registration(models.Model):
     """A registration for an event (or one occurrence of a recurring event), without an account.
 

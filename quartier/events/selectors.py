@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Event, Programme
-from .occurrences import BERLIN, Occurrence, occurrences
+from .models import Event, EventOccurrence, Programme
+from .occurrences import BERLIN, Occurrence
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 DEFAULT_WINDOW_DAYS = 365
@@ -44,44 +44,37 @@ class EventFilters:
         )
         return start, self.end or start + timedelta(days=DEFAULT_WINDOW_DAYS)
 
-    def apply(self, events: QuerySet[Event]) -> QuerySet[Event]:
-        start, end = self.window()
-        # An event can have occurrences in the window when it starts before the window ends and either starts
-        # (one-off) or repeats into the window.
-        events = events.filter(start__lt=end).filter(
-            Q(recurrence=Event.Recurrence.NONE, start__gte=start) | Q(recurrence_until__gte=start.date())
-        )
+    def conditions(self, prefix: str = "") -> Q:
+        """The filters (all but the window) as one condition on events, or on rows whose `prefix` leads to one."""
+        p = prefix
+        q = Q()
         if self.districts:
-            events = events.filter(neighbourhood__district_id__in=self.districts)
+            q &= Q(**{f"{p}neighbourhood__district_id__in": self.districts})
         if self.neighbourhoods:
-            events = events.filter(neighbourhood_id__in=self.neighbourhoods)
+            q &= Q(**{f"{p}neighbourhood_id__in": self.neighbourhoods})
         if self.types:
-            events = events.filter(type__in=self.types)
+            q &= Q(**{f"{p}type__in": self.types})
         if self.free is not None:
-            events = events.filter(is_free=self.free)
+            q &= Q(**{f"{p}is_free": self.free})
         if self.step_free:
-            events = events.filter(step_free=True)
+            q &= Q(**{f"{p}step_free": True})
         if self.programme is not None:
-            events = events.filter(programme=self.programme)
+            q &= Q(**{f"{p}programme": self.programme})
+        # Lists of codes are stored as JSON arrays; a quoted code matches one whole element on every database
+        # (codes are validated to letters, digits and '-', so they contain no quotes).
+        if self.language:
+            q &= Q(**{f"{p}languages__icontains": f'"{self.language}"'})
+        if self.target_group:
+            q &= Q(**{f"{p}target_groups__icontains": f'"{self.target_group}"'})
         if self.q:
             for word in self.q.split()[:8]:
-                events = events.filter(
-                    Q(title__icontains=word)
-                    | Q(description__icontains=word)
-                    | Q(organisation__name__icontains=word)
-                    | Q(venue_name__icontains=word)
+                q &= (
+                    Q(**{f"{p}title__icontains": word})
+                    | Q(**{f"{p}description__icontains": word})
+                    | Q(**{f"{p}organisation__name__icontains": word})
+                    | Q(**{f"{p}venue_name__icontains": word})
                 )
-        return events
-
-
-def _json_filters(events: list[Event], filters: EventFilters) -> list[Event]:
-    # JSON list membership is filtered in Python: portable across SQLite and PostgreSQL, and the candidate set
-    # is already narrowed by city, status and date.
-    if filters.language:
-        events = [e for e in events if filters.language in e.languages]
-    if filters.target_group:
-        events = [e for e in events if filters.target_group in e.target_groups]
-    return events
+        return q
 
 
 def public_events(city) -> QuerySet[Event]:
@@ -90,13 +83,35 @@ def public_events(city) -> QuerySet[Event]:
     )
 
 
-def public_occurrences(*, city, filters: EventFilters) -> list[Occurrence]:
-    """Occurrences of the public events that match, starting in the filters' window, by start time."""
+def occurrence_rows(*, city, filters: EventFilters) -> QuerySet[EventOccurrence]:
+    """The stored occurrences of public events that match, beginning in the filters' window, by start time.
+
+    Filtering, ordering, counting and paging all happen in the database: slice the result for one page.
+    """
     start, end = filters.window()
-    events = _json_filters(list(filters.apply(public_events(city))), filters)
-    found = [o for e in events for o in occurrences(e, start, end)]
-    found.sort(key=lambda o: (o.start, o.event.pk))
-    return found
+    return (
+        EventOccurrence.objects.filter(city=city, start__gte=start, start__lt=end)
+        .filter(filters.conditions("event__"))
+        .select_related(
+            "event__organisation", "event__programme", "event__neighbourhood__district", "event__city"
+        )
+        .order_by("start", "event_id")
+    )
+
+
+def as_occurrences(rows) -> list[Occurrence]:
+    return [Occurrence(row.event, row.start.astimezone(BERLIN), row.end.astimezone(BERLIN)) for row in rows]
+
+
+def feed_events(*, city, filters: EventFilters) -> QuerySet[Event]:
+    """Each public event with an occurrence that matches, once, by its first occurrence."""
+    matching = occurrence_rows(city=city, filters=filters).values("event_id")
+    return public_events(city).filter(pk__in=matching).order_by("start", "pk")
+
+
+def public_occurrences(*, city, filters: EventFilters) -> list[Occurrence]:
+    """All matching occurrences (for small sets such as one programme; lists page `occurrence_rows` instead)."""
+    return as_occurrences(occurrence_rows(city=city, filters=filters))
 
 
 def public_event(city, pk: int) -> Event | None:

@@ -14,10 +14,12 @@ from quartier.accounts.selectors import work_recipients
 from quartier.core.audit import audit_record, model_changes
 
 from . import workflow
-from .models import Event, EventStep
+from .models import Event, EventOccurrence, EventStep
+from .occurrences import occurrences
 from .permissions import is_organiser
 
 S = Event.Status
+PUBLIC = (S.PUBLISHED, S.CANCELLED)
 
 
 def _slug(title: str) -> str:
@@ -53,10 +55,26 @@ def event_update(*, actor, event: Event, **fields) -> Event:
     locked.slug = _slug(locked.title)
     locked.full_clean()
     locked.save()
+    sync_occurrences(locked)
     changes = model_changes(before, locked)
     if changes:
         audit_record(actor=actor, action="event.updated", target=locked, changes=changes)
     return locked
+
+
+def sync_occurrences(event: Event) -> int:
+    """Make the event's occurrence rows match the event: every occurrence while it is public, none otherwise.
+
+    Call after every write that can change the dates, recurrence, city or status of an event.
+    """
+    EventOccurrence.objects.filter(event_id=event.pk).delete()
+    if event.status not in PUBLIC:
+        return 0
+    rows = EventOccurrence.objects.bulk_create(
+        EventOccurrence(event_id=event.pk, city_id=event.city_id, start=o.start, end=o.end)
+        for o in occurrences(event)
+    )
+    return len(rows)
 
 
 def _notify(event: Event, step: EventStep, recipients: list[str]) -> None:
@@ -123,6 +141,7 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
         locked.cancel_reason = message
         fields.append("cancel_reason")
     locked.save(update_fields=fields)
+    sync_occurrences(locked)
     audit_record(
         actor=actor, action=f"event.{to_status}", target=locked, changes={"status": [before, to_status]}
     )

@@ -244,3 +244,90 @@ def test_map_view_highlights_stadtteile_with_events(client, events):
     page = client.get("/de/veranstaltungen/karte/", **H).content.decode()
     assert page.count("is-selected") >= 1
     assert "Frohnhausen</a>:" in page or "Altendorf</a>:" in page
+
+
+def test_api_pages_are_cut_in_the_database_and_link_to_the_next(client, events):
+    first = client.get(f"{API}/events?{SEPT}&page_size=4", **H).json()
+    assert first["count"] == 6 and len(first["items"]) == 4
+    assert "page=2" in first["next"] and "page_size=4" in first["next"] and "from=2027-09-01" in first["next"]
+    second = client.get(first["next"].removeprefix("http://127.0.0.1"), **H).json()
+    assert len(second["items"]) == 2 and second["next"] is None
+    starts = [i["start"] for i in first["items"] + second["items"]]
+    assert starts == sorted(starts)
+    beyond = client.get(f"{API}/events?{SEPT}&page=99", **H).json()
+    assert beyond == {"items": [], "count": 6, "next": None}
+
+
+def test_language_filter_matches_whole_codes_only(client, events, organiser, organisation, coordinator_iii):
+    start = datetime(2027, 9, 20, 10, tzinfo=BERLIN)
+    publish(
+        draft(organiser, organisation, start=start, end=start + timedelta(hours=1), languages=["tr-CY"]),
+        organiser,
+        coordinator_iii,
+    )
+    assert client.get(f"{API}/events?{SEPT}&language=tr", **H).json()["count"] == 4
+    assert client.get(f"{API}/events?{SEPT}&language=tr-CY", **H).json()["count"] == 1
+
+
+def test_list_page_has_pages_that_keep_the_filters(client, events, monkeypatch):
+    from quartier.events.views import public
+
+    monkeypatch.setattr(public, "PAGE_SIZE", 4)
+    url = "/de/veranstaltungen/?start=2027-09-01&end=2027-09-30"
+    page = client.get(url, **H).content.decode()
+    assert "6 Termine" in page and "Seite 1 von 2: Termine 1 bis 4" in page
+    assert 'rel="next" href="?start=2027-09-01&amp;end=2027-09-30&amp;page=2"' in page
+    assert 'rel="prev"' not in page
+    second = client.get(url + "&page=2", **H).content.decode()
+    assert (
+        "Seite 2 von 2: Termine 5 bis 6" in second and 'rel="prev"' in second and 'rel="next"' not in second
+    )
+    # A malformed or too large page number shows the first or the last page, never an error.
+    for bad in ("abc", "-1", "9" * 5000, "0", "%00"):
+        r = client.get(url + "&page=" + bad, **H)
+        assert r.status_code == 200, bad
+    assert "Seite 2 von 2" in client.get(url + "&page=" + "9" * 20, **H).content.decode()
+
+
+def test_occurrence_rows_follow_the_workflow(events, organiser, organisation, coordinator_iii):
+    from quartier.events.models import EventOccurrence
+
+    cafe = events["cafe"]
+    assert EventOccurrence.objects.filter(event=cafe).count() == 4
+    assert not EventOccurrence.objects.filter(event=events["draft"]).exists()
+    # Cancelled events stay listed (as cancelled); an event sent back to its organiser is not public.
+    assert EventOccurrence.objects.filter(event=events["cancelled"]).count() == 1
+    submitted = services.event_transition(actor=organiser, event=events["draft"], to_status=S.SUBMITTED)
+    assert not EventOccurrence.objects.filter(event=submitted).exists()
+    services.event_transition(actor=coordinator_iii, event=submitted, to_status=S.PUBLISHED)
+    assert EventOccurrence.objects.filter(event=submitted).count() == 1
+
+
+def test_rebuild_occurrences_restores_the_rows(events, essen):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from quartier.events.models import EventOccurrence
+
+    before = sorted(EventOccurrence.objects.values_list("event_id", "start"))
+    EventOccurrence.objects.all().delete()
+    # A bulk change that bypassed the services:
+    Event.objects.filter(pk=events["cafe"].pk).update(exceptions=[])
+    call_command("rebuild_occurrences", "--city", "essen")
+    after = sorted(EventOccurrence.objects.values_list("event_id", "start"))
+    assert len(after) == len(before) + 1
+    assert set(before) < set(after)
+    with pytest.raises(CommandError):
+        call_command("rebuild_occurrences", "--city", "atlantis")
+
+
+def test_feed_is_capped(client, events, monkeypatch):
+    from quartier.events import api
+
+    monkeypatch.setattr(api, "FEED_LIMIT", 2)
+    r = client.get(f"{API}/events.ics?{SEPT}", **H)
+    vevents = icalendar.Calendar.from_ical(r.content).walk("VEVENT")
+    # The earliest two events by first occurrence: the café (2 Sep) and the open day (4 Sep).
+    assert sorted(str(v["UID"]) for v in vevents) == sorted(
+        f"event-{events[k].pk}@127.0.0.1" for k in ("cafe", "open_day")
+    )

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from quartier.places.models import Neighbourhood
 
 from .. import selectors
 from ..forms import EventFilterForm
@@ -50,19 +54,39 @@ def event_list(request):
             )
         else:
             status = 400
-    found = selectors.public_occurrences(city=city, filters=filters) if status == 200 else []
+    rows = selectors.occurrence_rows(city=city, filters=filters)
+    if status != 200:
+        rows = rows.none()
+    # get_page turns a missing, malformed or too large page number into the first or last page.
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "events/public/list.html",
         {
             "form": form,
-            "occurrences": found[:PAGE_SIZE],
-            "total": len(found),
+            "page": page,
+            "occurrences": selectors.as_occurrences(page.object_list),
+            "total": page.paginator.count,
+            "page_links": _page_links(request, page),
             "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
             + (f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""),
         },
         status=status,
     )
+
+
+def _page_links(request, page) -> dict:
+    """Query strings for the previous and next page, keeping the filters."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 def _api_query(form) -> str:
@@ -205,19 +229,18 @@ def programme_pdf(request, slug: str):
 def event_map(request):
     """The map view: Stadtteile with coming events highlighted (the areas lead to the Stadtteil pages); the list
     beside the map gives the counts and leads to the filtered event list, so nothing depends on the picture."""
-    from collections import Counter
-
     from quartier.places.views.public import _map
 
     city = _city(request)
-    found = selectors.public_occurrences(city=city, filters=selectors.EventFilters())
-    counts = Counter(o.event.neighbourhood_id for o in found if o.event.neighbourhood_id)
-    from quartier.places.models import Neighbourhood
-
+    coming = selectors.occurrence_rows(city=city, filters=selectors.EventFilters())
+    counts = {
+        r["event__neighbourhood_id"]: r["n"]
+        for r in coming.order_by().values("event__neighbourhood_id").annotate(n=Count("id"))
+    }
+    online = counts.pop(None, 0)
     rows = [
         (n, counts[n.pk]) for n in Neighbourhood.objects.filter(city=city, pk__in=counts).order_by("name")
     ]
-    online = sum(1 for o in found if o.event.neighbourhood_id is None)
     return render(
         request,
         "events/public/map.html",
@@ -225,6 +248,6 @@ def event_map(request):
             "map": _map(city, selected_ids=list(counts)),
             "rows": rows,
             "online": online,
-            "total": len(found),
+            "total": online + sum(counts.values()),
         },
     )
