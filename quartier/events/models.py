@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.core.models import TimeStampedModel
 
@@ -58,7 +59,7 @@ class Event(TimeStampedModel):
         OTHER = "other", _("Sonstiges")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Entwurf")
+        DRAFT = "draft", pgettext_lazy("event status", "angelegt")
         SUBMITTED = "submitted", _("eingereicht")
         RETURNED = "returned", _("zurückgegeben")
         PUBLISHED = "published", _("veröffentlicht")
@@ -264,12 +265,13 @@ class Registration(models.Model):
 
     Purpose: let the organiser know who comes and manage limited places. Holds name and e-mail; deleted 30 days
     after the event (DESIGN.md, personal data) by the retention command. Only a hash of the cancel token is stored.
+    `language` is the page language the person registered in; every e-mail to them is written in it.
     """
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("bestätigt")
         WAITING = "waiting", _("Warteliste")
-        CANCELLED = "cancelled", _("storniert")
+        CANCELLED = "cancelled", _("abgemeldet")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Veranstaltung")
@@ -278,6 +280,9 @@ class Registration(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail-Adresse"))
     people = models.PositiveSmallIntegerField(_("Personen"), default=1)
+    language = models.CharField(
+        _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, db_index=True)
     cancel_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quartier.core.audit import audit_record
 from quartier.core.tokens import new_token, token_hash
@@ -102,17 +103,34 @@ def waiting_position(registration: Registration) -> int:
     return earlier.count() + 1
 
 
+# Subjects are translated when sent, in the registrant's language.
+SUBJECT_CONFIRMED = gettext_noop("Anmeldung bestätigt: %(title)s")
+SUBJECT_WAITING = gettext_noop("Warteliste: %(title)s")
+SUBJECT_MOVED_UP = gettext_noop("Sie haben einen Platz: %(title)s")
+
+
+def registrant_language(language) -> str:
+    """One of the site's languages: `language` when it is one (or a regional variant of one), else the default."""
+    try:
+        return translation.get_supported_language_variant(str(language or ""), strict=True)
+    except (LookupError, ValueError):
+        return settings.LANGUAGE_CODE
+
+
 def _send(registration: Registration, template: str, subject: str, **context) -> None:
-    body = render_to_string(
-        template,
-        {
-            "registration": registration,
-            "event": registration.event,
-            "start": registration.occurrence_start.astimezone(BERLIN),
-            "retention_days": RETENTION_DAYS,
-            **context,
-        },
-    )
+    """Write to the registrant in the language they registered in; `subject` is a msgid with %(title)s."""
+    with translation.override(registration.language):
+        subject = _(subject) % {"title": registration.event.title}
+        body = render_to_string(
+            template,
+            {
+                "registration": registration,
+                "event": registration.event,
+                "start": registration.occurrence_start.astimezone(BERLIN),
+                "retention_days": RETENTION_DAYS,
+                **context,
+            },
+        )
     # A line break in a header would make the mail library refuse the message.
     EmailMessage(subject=" ".join(subject.split()), body=body, to=[registration.email]).send()
 
@@ -126,11 +144,14 @@ def registration_create(
     email: str,
     people: int,
     cancel_url_for: Callable[[str], str],
+    language: str | None = None,
 ) -> tuple[Registration, str]:
     """Register for one occurrence: confirmed while places are free, else on the waiting list.
 
-    `cancel_url_for(token)` builds the secret cancel link for the confirmation e-mail. Returns the registration
-    and the token (only its hash is stored).
+    `language` is the page language the person registers in (default: the active one); unknown values fall back
+    to the site's default. `cancel_url_for(token)` builds the secret cancel link for the confirmation e-mail and
+    is called with that language active, so the link opens the page in it. Returns the registration and the
+    token (only its hash is stored).
     """
     errors: dict[str, list] = {}
     cleaned = {}
@@ -165,6 +186,7 @@ def registration_create(
         status=status,
         cancel_token_hash=digest,
         delete_after=occurrence.end + timedelta(days=RETENTION_DAYS),
+        language=registrant_language(translation.get_language() if language is None else language),
         **cleaned,
     )
     registration.full_clean()
@@ -175,17 +197,14 @@ def registration_create(
         target=registration,
         changes={"status": [None, status], "people": [None, registration.people]},
     )
-    if status == R.CONFIRMED:
-        subject = _("Anmeldung bestätigt: %(title)s") % {"title": locked.title}
-        position = None
-    else:
-        subject = _("Warteliste: %(title)s") % {"title": locked.title}
-        position = waiting_position(registration)
+    position = waiting_position(registration) if status == R.WAITING else None
+    with translation.override(registration.language):
+        cancel_url = cancel_url_for(token)
     _send(
         registration,
         "events/email/registration_created.txt",
-        subject,
-        cancel_url=cancel_url_for(token),
+        SUBJECT_CONFIRMED if status == R.CONFIRMED else SUBJECT_WAITING,
+        cancel_url=cancel_url,
         position=position,
     )
     return registration, token
@@ -250,15 +269,9 @@ def registration_cancel(*, token: str) -> Registration:
         target=registration,
         changes={"status": [before, R.CANCELLED]},
     )
-    # We do not know the language of those moved up, so they are written to in the site's source language.
-    with translation.override(settings.LANGUAGE_CODE):
-        for moved in _move_up(event, registration.occurrence_start):
-            moved.event = event
-            _send(
-                moved,
-                "events/email/registration_moved_up.txt",
-                _("Sie haben einen Platz: %(title)s") % {"title": event.title},
-            )
+    for moved in _move_up(event, registration.occurrence_start):
+        moved.event = event
+        _send(moved, "events/email/registration_moved_up.txt", SUBJECT_MOVED_UP)
     return registration
 
 

@@ -73,6 +73,7 @@ def event_register(request, event_id: int):
                     name=data["name"],
                     email=data["email"],
                     people=data["people"],
+                    language=request.LANGUAGE_CODE,
                     cancel_url_for=lambda token: request.build_absolute_uri(
                         reverse(CANCEL_URL_NAME, args=[token])
                     ),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from quartier.places.models import District
@@ -13,7 +14,7 @@ class OrganisationForm(forms.ModelForm):
         queryset=District.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("Aktiv in den Stadtbezirken"),
+        label=capfirst(_("aktiv in den Stadtbezirken")),
     )
     website = forms.URLField(
         label=_("Website"),
@@ -37,7 +38,9 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["districts"].queryset = District.objects.filter(city=city).order_by("ordinal")
+        self.fields["districts"].queryset = (
+            District.objects.filter(city=city).defer("boundary").order_by("ordinal")
+        )
 
     def clean_website(self):
         url = self.cleaned_data.get("website", "")

@@ -46,6 +46,8 @@ SERVER_START_TIMEOUT = 60
 COMMAND_TIMEOUT = 600
 
 _skip_reasons: list[str] = []
+# The live site's environment while it runs, so that tests can add data to its database (run_on_live_site).
+_live_env: dict[str, str] = {}
 
 
 def _in_ci() -> bool:
@@ -154,6 +156,23 @@ def _manage(env: dict[str, str], *args: str) -> None:
         )
 
 
+def run_on_live_site(code: str) -> str:
+    """Run Python code in `manage.py shell` on the live site's own database; returns what it printed."""
+    assert _live_env, "the live_site fixture is not running"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=_live_env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"`manage.py shell` failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
 def _wait_for_server(process: subprocess.Popen, log: Path) -> str:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     base_url = None
@@ -191,6 +210,7 @@ def live_site(browser_prerequisites):
     else:
         database_url = f"sqlite:///{tmp / 'browser.sqlite3'}"
     env = _server_env(tmp, database_url)
+    _live_env.update(env)
     process = None
     log = tmp / "gunicorn.log"
     try:
@@ -235,6 +255,7 @@ def live_site(browser_prerequisites):
         if pg_name is not None:
             with _postgres_admin(source_url) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+        _live_env.clear()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -182,3 +182,41 @@ def test_cancelling_tells_the_registered_people(essen, organiser, organisation, 
     told = [m for m in mail.outbox if "gast0@example.org" in m.bcc]
     assert told and "Unwetterwarnung" in told[0].body
     assert "gast1@example.org" in told[0].bcc and "gast2@example.org" not in told[0].bcc
+
+
+def test_cancelling_writes_to_each_registrant_in_their_language(
+    essen, organiser, organisation, coordinator_iii
+):
+    from django.utils import timezone
+
+    from quartier.events.models import Registration
+
+    start = timezone.now() + timedelta(days=5)
+    event = draft(
+        organiser, organisation, start=start, end=start + timedelta(hours=2), registration="required"
+    )
+    event = services.event_transition(actor=organiser, event=event, to_status=S.SUBMITTED)
+    event = services.event_transition(actor=coordinator_iii, event=event, to_status=S.PUBLISHED)
+    for i, language in enumerate(["de", "en", "ar", "en"]):
+        Registration.objects.create(
+            event=event,
+            occurrence_start=start,
+            name=f"Demo {i}",
+            email=f"gast{i}@example.org",
+            people=1,
+            status=Registration.Status.CONFIRMED,
+            language=language,
+            cancel_token_hash=f"{i:064d}",
+            delete_after=start + timedelta(days=30),
+        )
+    mail.outbox.clear()
+    services.event_transition(actor=organiser, event=event, to_status=S.CANCELLED, message="Unwetterwarnung")
+    subjects = {tuple(m.bcc): m.subject for m in mail.outbox if any(a.startswith("gast") for a in m.bcc)}
+    assert set(subjects) == {
+        ("gast0@example.org",),
+        ("gast1@example.org", "gast3@example.org"),
+        ("gast2@example.org",),
+    }
+    assert "abgesagt" in subjects[("gast0@example.org",)]
+    assert "cancelled" in subjects[("gast1@example.org", "gast3@example.org")]
+    assert "ملغاة" in subjects[("gast2@example.org",)]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quartier.accounts.models import User
 from quartier.core.models import AuditEntry
@@ -505,12 +505,12 @@ def test_cancel_page_asks_then_cancels_as_a_secret_page(client, limited):
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response["X-Robots-Tag"]
-    assert "Ja, Anmeldung stornieren" in response.content.decode()
+    assert "Ja, von der Veranstaltung abmelden" in response.content.decode()
     assert Registration.objects.filter(status=R.CONFIRMED).count() == 1
     response = client.post(link)
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
-    assert "storniert" in response.content.decode()
+    assert "Von der Veranstaltung abgemeldet" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["waiting-demo@example.org"]]
     assert client.post(link).status_code == 200  # idempotent
     assert len(mail.outbox) == 1
@@ -554,3 +554,66 @@ def test_cancel_page_after_the_occurrence_began_is_404(client, limited):
     )
     assert client.get(f"/de/anmeldung/{token}/").status_code == 404
     assert client.post(f"/de/anmeldung/{token}/").status_code == 404
+
+
+# --- the registrant's language ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("de", "de"), ("en", "en"), ("ar", "ar"), ("en-gb", "en"), ("fr", "de"), ("", "de"), ("x" * 500, "de")],
+)
+def test_only_a_site_language_is_stored(required, language, expected):
+    registration, _token = registration_create(
+        event=required,
+        occurrence_start=START,
+        name="Demo Person",
+        email="person-demo@example.org",
+        people=1,
+        cancel_url_for=url_for,
+        language=language,
+    )
+    registration.refresh_from_db()
+    assert registration.language == expected
+
+
+def test_the_language_defaults_to_the_active_one(required):
+    with translation.override("ar"):
+        registration, _token = register(required)
+    assert registration.language == "ar"
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "phrase"),
+    [
+        ("en", "You have a place", "moved up from the waiting list"),
+        ("ar", "لقد حصلت على مكان", "قائمة الانتظار"),
+        ("de", "Sie haben einen Platz", "von der Warteliste nachgerückt"),
+    ],
+)
+def test_moved_up_mail_is_in_the_registrants_language(limited, language, subject, phrase):
+    _, token = register(limited, people=5)
+    with translation.override(language):
+        waiting, _ = register(limited, people=1, email="waiting-demo@example.org")
+    assert waiting.status == R.WAITING and waiting.language == language
+    mail.outbox.clear()
+    with translation.override("de"):  # whoever cancels, the mail follows the registrant's language
+        registration_cancel(token=token)
+    [message] = mail.outbox
+    assert message.to == ["waiting-demo@example.org"]
+    assert subject in message.subject and phrase in message.body
+
+
+@pytest.mark.urls(URLS)
+@pytest.mark.parametrize("language", ["de", "en", "ar"])
+def test_confirmation_and_its_cancel_link_are_in_the_page_language(client, limited, language):
+    response = client.post(f"/{language}/veranstaltungen/{limited.pk}/anmelden/", form_data())
+    assert response.status_code == 200
+    registration = Registration.objects.get()
+    assert registration.language == language
+    [message] = mail.outbox
+    assert f"http://testserver/{language}/anmeldung/" in message.body
+    with translation.override(language):
+        assert translation.gettext("Anmeldung bestätigt: %(title)s") % {"title": limited.title} == (
+            message.subject
+        )

@@ -56,7 +56,7 @@ def test_organiser_drafts_submits_and_coordinator_publishes(
     assert event.status == Event.Status.PUBLISHED
     assert any(organiser.email in m.bcc for m in mail.outbox)
     page = client.get(url, **H).content.decode()
-    assert "Entwurf → eingereicht" in page or "Entwurf" in page
+    assert "angelegt → eingereicht" in page
 
 
 def test_coordinator_of_another_district_sees_nothing(client, essen, organiser, organisation, coordinator_iv):
