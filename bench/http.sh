@@ -10,145 +10,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY=.venv/bin/python
-BENCH_DB=${BENCH_DB:-quartier_bench}
-BENCH_TMP=${BENCH_TMP:-/tmp/quartier-bench}
-PORT=${BENCH_PORT:-18765}
-WORKERS=${BENCH_WORKERS:-2}
-CONNECTIONS=${BENCH_CONNECTIONS:-16}
-THREADS=${BENCH_THREADS:-2}
-DURATION=${BENCH_DURATION:-30s}
-WARMUP=${BENCH_WARMUP:-5s}
-BASE="http://127.0.0.1:${PORT}"
+source bench/lib.sh
 
-export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/${BENCH_DB}}
-export QUARTIER_CACHE_URL=${BENCH_CACHE_URL:-redis://127.0.0.1:6379/14}
-export QUARTIER_DEBUG=false
-export QUARTIER_SECRET_KEY=${QUARTIER_SECRET_KEY:-bench-only-secret-key-0f9c2b7e41d84a6f9e3b5c1d2a7e8f60}
-export QUARTIER_ALLOWED_HOSTS=127.0.0.1
-export QUARTIER_SECURE=false
-export QUARTIER_STATIC_ROOT="${BENCH_TMP}/static"
-export QUARTIER_LOG_LEVEL=WARNING
-export DJANGO_SETTINGS_MODULE=bench.settings
-
-mkdir -p "${BENCH_TMP}"
-GUNICORN_PID=""
-stop_gunicorn() {
-  if [ -n "${GUNICORN_PID}" ] && kill -0 "${GUNICORN_PID}" 2>/dev/null; then
-    kill -TERM "${GUNICORN_PID}"
-    wait "${GUNICORN_PID}" 2>/dev/null || true
-  fi
-  GUNICORN_PID=""
-}
-trap stop_gunicorn EXIT INT TERM
-
-echo "== setup (${DATABASE_URL}, cache ${QUARTIER_CACHE_URL})"
-if ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = '${BENCH_DB}'" postgres | grep -q 1; then
-  createdb -h 127.0.0.1 -U postgres "${BENCH_DB}"
-fi
-$PY manage.py migrate --noinput -v0
-$PY manage.py load_city essen >/dev/null
-$PY manage.py load_demo --city essen >/dev/null
-$PY manage.py collectstatic --noinput --clear -v0
+setup_database
 $PY bench/finder_inprocess.py --write-queries "${BENCH_TMP}/queries" >/dev/null
-# The Redis database is the bench's own (db 14): start from an empty cache.
-$PY -c "import redis, os; redis.Redis.from_url(os.environ['QUARTIER_CACHE_URL']).flushdb()"
-
-echo "== gunicorn: ${WORKERS} sync workers on ${BASE}"
-if ! $PY -c "import socket; socket.create_server(('127.0.0.1', ${PORT})).close()" 2>/dev/null; then
-  echo "port ${PORT} is in use by another process; choose another with BENCH_PORT=..." >&2
-  exit 1
-fi
-.venv/bin/gunicorn quartier.wsgi:application --workers "${WORKERS}" --worker-class sync \
-  --bind "127.0.0.1:${PORT}" --error-logfile "${BENCH_TMP}/gunicorn.log" --log-level warning &
-GUNICORN_PID=$!
-for _ in $(seq 150); do
-  kill -0 "${GUNICORN_PID}" 2>/dev/null || { echo "gunicorn exited, see ${BENCH_TMP}/gunicorn.log" >&2; exit 1; }
-  curl -fs -o /dev/null "${BASE}/bench/minimal" && break
-  sleep 0.1
-done
-
-check() {  # path, expected status
-  local status
-  status=$(curl -s -o /dev/null -w '%{http_code}' "${BASE}$1")
-  if [ "${status}" != "$2" ]; then
-    echo "GET $1 answered ${status}, expected $2 (see ${BENCH_TMP}/gunicorn.log)" >&2
-    exit 1
-  fi
-}
+start_gunicorn
 check /bench/minimal 200
 check /de/ 200
 check "$(head -1 "${BENCH_TMP}/queries/names.txt")" 200
 check "$(head -1 "${BENCH_TMP}/queries/points.txt")" 200
-
-field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$2"; }
-
-cpu_ticks() {  # CPU time (clock ticks) used so far by the gunicorn workers and the bench's PostgreSQL backends
-  local total=0 pid stat
-  for pid in $(pgrep -P "${GUNICORN_PID}") $(pgrep -f "^postgres: .* ${BENCH_DB} " || true); do
-    stat=$(sed 's/.*) //' "/proc/${pid}/stat" 2>/dev/null) || continue
-    read -r -a stat <<<"${stat}"
-    total=$((total + stat[11] + stat[12]))
-  done
-  echo "${total}"
-}
-TICK_MS=$((1000 / $(getconf CLK_TCK)))
-
-declare -a NAMES=() RESULTS=() CPU=()
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-run() {  # label, wrk script arguments...
-  local label=$1 out="${BENCH_TMP}/wrk-$1.txt"
-  shift
-  echo "== ${label}: warm-up ${WARMUP}, then ${DURATION} (${CONNECTIONS} connections, ${THREADS} threads)"
-  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${WARMUP}" -s bench/lookup.lua "${BASE}" -- "$@" >/dev/null
-  local ticks_before
-  ticks_before=$(cpu_ticks)
-  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${DURATION}" --latency -s bench/lookup.lua "${BASE}" -- "$@" \
-    | tee "${out}" | grep -E "Requests/sec|99%|Non-2xx|Socket errors" || true
-  local ticks=$(($(cpu_ticks) - ticks_before)) result
-  result=$(grep '^RESULT' "${out}")
-  NAMES+=("${label}")
-  RESULTS+=("${result}")
-  CPU+=("$(awk -v t="${ticks}" -v ms="${TICK_MS}" -v n="$(field requests "${result}")" 'BEGIN { printf "%.2f", t * ms / n }')")
-}
 
 run minimal path /bench/minimal
 run lookup-name file "${BENCH_TMP}/queries/names.txt"
 run lookup-coords file "${BENCH_TMP}/queries/points.txt"
 run home path /de/
 run minimal-again path /bench/minimal
-
 stop_gunicorn
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-baseline=$(awk -v a="$(field rps "${RESULTS[0]}")" -v b="$(field rps "${RESULTS[4]}")" 'BEGIN { printf "%.1f", (a + b) / 2 }')
-
-echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), wrk and gunicorn on the same machine"
-echo "gunicorn ${WORKERS} sync workers, DEBUG off, PostgreSQL + Redis; wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION} after ${WARMUP} warm-up per target"
-echo "load average before ${LOAD_BEFORE}, after ${LOAD_AFTER} (1, 5, 15 min); Redis db flushed before the run,
-per-process caches (finder index, SVG map, host) warmed by each target's warm-up"
-echo "CPU ms/req = CPU time of the gunicorn workers and the PostgreSQL backends during the run / requests"
-echo "baseline = mean of the two /bench/minimal runs = ${baseline} req/s"
-echo
-printf '| %-14s | %10s | %9s | %8s | %8s | %8s | %8s | %10s | %7s |\n' target "req/s" "÷ minimal" "p50 ms" "p90 ms" "p99 ms" \
-  "max ms" "CPU ms/req" "non-2xx"
-printf '| %-14s | %10s | %9s | %8s | %8s | %8s | %8s | %10s | %7s |\n' --- ---: ---: ---: ---: ---: ---: ---: ---:
-for i in "${!NAMES[@]}"; do
-  r=${RESULTS[$i]}
-  rps=$(field rps "$r")
-  ratio=$(awk -v a="${rps}" -v b="${baseline}" 'BEGIN { printf "%.2f", a / b }')
-  errors=$(($(field connect "$r") + $(field read "$r") + $(field write "$r") + $(field timeout "$r")))
-  non2xx=$(field non2xx "$r")
-  [ "${errors}" -gt 0 ] && non2xx="${non2xx} (+${errors} socket)"
-  printf '| %-14s | %10s | %9s | %8s | %8s | %8s | %8s | %10s | %7s |\n' "${NAMES[$i]}" "${rps}" "${ratio}" \
-    "$(field p50_ms "$r")" "$(field p90_ms "$r")" "$(field p99_ms "$r")" "$(field max_ms "$r")" "${CPU[$i]}" "${non2xx}"
-done
-echo
-for i in 1 2; do
-  r=${RESULTS[$i]}
-  awk -v name="${NAMES[$i]}" -v rps="$(field rps "$r")" -v base="${baseline}" -v p99="$(field p99_ms "$r")" 'BEGIN {
-    printf "goal %-14s throughput >= 50%% of minimal: %.0f%% %s; p99 < 50 ms: %.1f ms %s\n", name,
-      100 * rps / base, (rps >= base / 2 ? "met" : "MISSED"), p99, (p99 < 50 ? "met" : "MISSED") }'
-done
+print_table
+goal lookup-name 0.5 50
+goal lookup-coords 0.5 50
 echo "raw wrk output: ${BENCH_TMP}/wrk-*.txt"

@@ -261,6 +261,9 @@ CSRF_FAILURE_VIEW = "quartier.core.views.csrf_failure"
 # Shows the demo banner on every page (set by `make run`, never in production).
 DEMO = env_bool("QUARTIER_DEMO", False)
 # How often (seconds) a process checks whether place data changed before answering from its in-memory index.
+# How long public list answers (the event list, its API) may be served from the cache; 0 turns it off. Any
+# change to the data retires them at once (quartier/core/listcache.py).
+LIST_CACHE_SECONDS = int(env("QUARTIER_LIST_CACHE_SECONDS", "0" if TESTING else "60"))
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))
 
 if TESTING:

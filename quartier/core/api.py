@@ -22,6 +22,10 @@ class PageParams(Schema):
     page_size: int = Field(100, ge=1, le=100)
 
 
+def json_bytes(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def json_response(
     request: HttpRequest,
     payload: Any,
@@ -31,11 +35,7 @@ def json_response(
     cache_seconds: int | None = CACHE_SECONDS,
 ) -> HttpResponse:
     """Serialise once, add a strong ETag and Cache-Control, and answer 304 when the client has it already."""
-    body = (
-        payload
-        if isinstance(payload, bytes)
-        else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    )
+    body = payload if isinstance(payload, bytes) else json_bytes(payload)
     if status != 200 or cache_seconds is None:
         return HttpResponse(body, status=status, content_type=content_type)
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

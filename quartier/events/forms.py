@@ -73,8 +73,12 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(city=city).order_by("ordinal")
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        self.fields["district"].queryset = (
+            District.objects.filter(city=city).defer("boundary").order_by("ordinal")
+        )
+        self.fields["neighbourhood"].queryset = (
+            Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
+        )
 
     def clean(self):
         data = super().clean()
@@ -183,7 +187,9 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from .models import Programme
 
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(city=city).order_by("name")
+        self.fields["neighbourhood"].queryset = (
+            Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
+        )
         self.fields["programme"].queryset = Programme.objects.filter(city=city)
         if not self.instance.city_id:
             self.instance.city = city  # the model's own checks compare the Stadtteil's city with it

@@ -12,6 +12,8 @@ from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+# Boundaries are large GeoJSON: decoding them for every listed event cost more than the rest of a list request.
+OUTLINES = ("city__boundary", "neighbourhood__boundary", "neighbourhood__district__boundary")
 DEFAULT_WINDOW_DAYS = 365
 
 
@@ -78,24 +80,51 @@ class EventFilters:
 
 
 def public_events(city) -> QuerySet[Event]:
-    return Event.objects.filter(city=city, status__in=PUBLIC_STATUSES).select_related(
-        "organisation", "programme", "neighbourhood__district", "city"
+    return (
+        Event.objects.filter(city=city, status__in=PUBLIC_STATUSES)
+        .select_related("organisation", "programme", "neighbourhood__district", "city")
+        .defer(*OUTLINES)
     )
+
+
+def list_scope(city_id: int) -> str:
+    """The list cache scope of a city's public events (quartier/core/listcache.py)."""
+    return f"events:{city_id}"
 
 
 def occurrence_rows(*, city, filters: EventFilters) -> QuerySet[EventOccurrence]:
     """The stored occurrences of public events that match, beginning in the filters' window, by start time.
 
-    Filtering, ordering, counting and paging all happen in the database: slice the result for one page.
+    Filtering, ordering, counting and paging all happen in the database: slice the result for one page, after
+    choosing the columns with `for_cards` or `.values()`.
     """
     start, end = filters.window()
     return (
         EventOccurrence.objects.filter(city=city, start__gte=start, start__lt=end)
         .filter(filters.conditions("event__"))
-        .select_related(
-            "event__organisation", "event__programme", "event__neighbourhood__district", "event__city"
-        )
         .order_by("start", "event_id")
+    )
+
+
+# What an event card in a list shows: loading only these columns halves the time of a list page.
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "type",
+    "status",
+    "cancel_reason",
+    "online",
+    "venue_name",
+    "is_demo",
+    "neighbourhood__name",
+    "organisation__name",
+)
+
+
+def for_cards(rows: QuerySet[EventOccurrence]) -> QuerySet[EventOccurrence]:
+    return rows.select_related("event__neighbourhood", "event__organisation").only(
+        "start", "end", *(f"event__{name}" for name in CARD_FIELDS)
     )
 
 
@@ -103,15 +132,50 @@ def as_occurrences(rows) -> list[Occurrence]:
     return [Occurrence(row.event, row.start.astimezone(BERLIN), row.end.astimezone(BERLIN)) for row in rows]
 
 
+# What a VEVENT shows (ical.py) and its URL needs; loading only these columns halves the time of a large feed.
+FEED_FIELDS = (
+    "slug",
+    "updated_at",
+    "start",
+    "end",
+    "title",
+    "description",
+    "status",
+    "type",
+    "online",
+    "online_url",
+    "venue_name",
+    "venue_street",
+    "venue_postal_code",
+    "latitude",
+    "longitude",
+    "recurrence",
+    "recurrence_until",
+    "exceptions",
+    "organisation__name",
+    "organisation__email",
+    "neighbourhood__name",
+    "city__name",
+)
+
+
 def feed_events(*, city, filters: EventFilters) -> QuerySet[Event]:
     """Each public event with an occurrence that matches, once, by its first occurrence."""
     matching = occurrence_rows(city=city, filters=filters).values("event_id")
-    return public_events(city).filter(pk__in=matching).order_by("start", "pk")
+    return (
+        Event.objects.filter(city=city, status__in=PUBLIC_STATUSES, pk__in=matching)
+        .select_related("organisation", "neighbourhood", "city")
+        .only(*FEED_FIELDS)
+        .order_by("start", "pk")
+    )
 
 
 def public_occurrences(*, city, filters: EventFilters) -> list[Occurrence]:
     """All matching occurrences (for small sets such as one programme; lists page `occurrence_rows` instead)."""
-    return as_occurrences(occurrence_rows(city=city, filters=filters))
+    rows = occurrence_rows(city=city, filters=filters).select_related(
+        "event__organisation", "event__programme", "event__neighbourhood__district", "event__city"
+    )
+    return as_occurrences(rows.defer(*(f"event__{outline}" for outline in OUTLINES)))
 
 
 def public_event(city, pk: int) -> Event | None:

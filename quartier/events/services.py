@@ -6,17 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from quartier.accounts.selectors import work_recipients
+from quartier.core import listcache
 from quartier.core.audit import audit_record, model_changes
 
 from . import workflow
 from .models import Event, EventOccurrence, EventStep
 from .occurrences import occurrences
 from .permissions import is_organiser
+from .selectors import list_scope
 
 S = Event.Status
 PUBLIC = (S.PUBLISHED, S.CANCELLED)
@@ -67,6 +69,7 @@ def sync_occurrences(event: Event) -> int:
 
     Call after every write that can change the dates, recurrence, city or status of an event.
     """
+    listcache.bump(list_scope(event.city_id))
     EventOccurrence.objects.filter(event_id=event.pk).delete()
     if event.status not in PUBLIC:
         return 0
@@ -92,16 +95,19 @@ def _organiser_addresses(event: Event) -> list[str]:
     return [m.user.email for m in event.organisation.members.select_related("user") if m.user.is_active]
 
 
-def _registrant_addresses(event: Event) -> list[str]:
-    """People registered for a coming occurrence (confirmed or waiting), told when the event is cancelled."""
+def _registrant_addresses(event: Event) -> dict[str, list[str]]:
+    """People registered for a coming occurrence (confirmed or waiting), by the language they registered in;
+    they are told when the event is cancelled."""
     from .models import Registration
 
-    return list(
-        event.registrations.filter(
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
-            occurrence_start__gte=timezone.now(),
-        ).values_list("email", flat=True)
-    )
+    by_language: dict[str, list[str]] = {}
+    rows = event.registrations.filter(
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+        occurrence_start__gte=timezone.now(),
+    ).values_list("language", "email")
+    for language, email in rows:
+        by_language.setdefault(language, []).append(email)
+    return by_language
 
 
 def _reviewer_addresses(event: Event) -> list[str]:
@@ -146,7 +152,10 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
         actor=actor, action=f"event.{to_status}", target=locked, changes={"status": [before, to_status]}
     )
     if to_status == S.CANCELLED:
-        _notify(locked, step, _registrant_addresses(locked))
+        # One message per language, so that every registrant reads it in the language they registered in.
+        for language, addresses in sorted(_registrant_addresses(locked).items()):
+            with translation.override(language):
+                _notify(locked, step, addresses)
     if to_status == S.SUBMITTED:
         _notify(locked, step, _reviewer_addresses(locked))
     else:

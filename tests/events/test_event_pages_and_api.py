@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.test import override_settings
 
 from quartier.events import services
 from quartier.events.models import Event, Programme
@@ -331,3 +332,34 @@ def test_feed_is_capped(client, events, monkeypatch):
     assert sorted(str(v["UID"]) for v in vevents) == sorted(
         f"event-{events[k].pk}@127.0.0.1" for k in ("cafe", "open_day")
     )
+
+
+@override_settings(LIST_CACHE_SECONDS=60)
+def test_cached_lists_change_as_soon_as_an_event_is_published(
+    client, events, organiser, organisation, coordinator_iii, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(f"{API}/events?{SEPT}", **H).json()["count"] == 6
+    page_url = "/de/veranstaltungen/?start=2027-09-01&end=2027-09-30"
+    assert "6 Termine" in client.get(page_url, **H).content.decode()
+    start = datetime(2027, 9, 21, 10, tzinfo=BERLIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            draft(
+                organiser, organisation, title="Neu im Kalender", start=start, end=start + timedelta(hours=1)
+            ),
+            organiser,
+            coordinator_iii,
+        )
+    assert client.get(f"{API}/events?{SEPT}", **H).json()["count"] == 7
+    page = client.get(page_url, **H).content.decode()
+    assert "7 Termine" in page and "Neu im Kalender" in page
+    # A visitor with cookies (a session, messages) gets a page of their own, never a shared one.
+    client.cookies["sessionid"] = "x"
+    assert "7 Termine" in client.get(page_url, **H).content.decode()
+    # Invalid filters are never cached and stay errors.
+    assert client.get(f"{API}/events?from=kaputt", **H).status_code == 422
+    assert client.get(f"{API}/events?from=kaputt", **H).status_code == 422
+    cache.clear()

@@ -111,3 +111,48 @@ def test_text_with_special_characters_round_trips(essen, organiser, organisation
     v = vobject.readOne(ics([event]).decode()).vevent
     assert v.summary.value == event.title and v.description.value == "Zeile 1\nZeile 2"
     assert all(len(line) <= 75 for line in ics([event]).split(b"\r\n"))
+
+
+def test_hostile_and_long_text_round_trips_in_both_parsers(essen, organiser, organisation):
+    """The writer is hand-made for speed: both independent parsers must read back exactly what was written."""
+    organisation.name = 'Verein "Brücke"; Köln:Essen, e. V.\nZweite Zeile'
+    organisation.email = "kontakt@example.org"
+    organisation.save()
+    long_arabic = "مقهى اللغة للجميع في الحي " * 20
+    event = draft(
+        organiser,
+        organisation,
+        title="Ünïcödé " + "ß" * 100 + " 🎉" * 30,
+        description=f"{long_arabic}\r\nZeile mit CR\rund\tTab\x00\x07 Ende\\n bleibt wörtlich",
+        venue_name="Haus; Raum 1, EG",
+    )
+    body = ics([event])
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert b"\x00" not in body and b"\x07" not in body
+    body.decode("utf-8")  # folding never cuts a character in two
+    expected_description = f"{long_arabic}\nZeile mit CR\nund\tTab Ende\\n bleibt wörtlich"
+    (parsed,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(parsed["SUMMARY"]) == event.title
+    assert str(parsed["DESCRIPTION"]) == expected_description
+    assert str(parsed["LOCATION"]).startswith("Haus; Raum 1, EG")
+    assert parsed["ORGANIZER"].params["CN"] == "Verein 'Brücke'; Köln:Essen, e. V. Zweite Zeile"
+    v = vobject.readOne(body.decode()).vevent
+    assert v.summary.value == event.title and v.description.value == expected_description
+    assert v.organizer.value == "mailto:kontakt@example.org"
+
+
+def test_feed_of_many_events_parses_with_every_uid_once(essen, organiser, organisation):
+    events = [
+        draft(
+            organiser,
+            organisation,
+            title=f"Treffen {i}",
+            start=datetime(2027, 5, 1, 10, tzinfo=BERLIN) + timedelta(days=i),
+            end=datetime(2027, 5, 1, 12, tzinfo=BERLIN) + timedelta(days=i),
+        )
+        for i in range(30)
+    ]
+    body = ics(events)
+    uids = [str(v["UID"]) for v in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+    assert sorted(uids) == sorted(f"event-{e.pk}@example.org" for e in events)
+    assert len(list(vobject.readOne(body.decode()).vevent_list)) == 30

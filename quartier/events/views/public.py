@@ -10,9 +10,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from quartier.core import listcache
 from quartier.places.models import Neighbourhood
 
 from .. import selectors
@@ -54,25 +57,36 @@ def event_list(request):
             )
         else:
             status = 400
-    rows = selectors.occurrence_rows(city=city, filters=filters)
-    if status != 200:
-        rows = rows.none()
-    # get_page turns a missing, malformed or too large page number into the first or last page.
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/public/list.html",
-        {
-            "form": form,
-            "page": page,
-            "occurrences": selectors.as_occurrences(page.object_list),
-            "total": page.paginator.count,
-            "page_links": _page_links(request, page),
-            "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
-            + (f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""),
-        },
-        status=status,
-    )
+
+    def build(status: int = status) -> HttpResponse:
+        rows = selectors.for_cards(selectors.occurrence_rows(city=city, filters=filters))
+        if status != 200:
+            rows = rows.none()
+        # get_page turns a missing, malformed or too large page number into the first or last page.
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "events/public/list.html",
+            {
+                "form": form,
+                "page": page,
+                "occurrences": selectors.as_occurrences(page.object_list),
+                "total": page.paginator.count,
+                "page_links": _page_links(request, page),
+                "feed_url": request.build_absolute_uri(
+                    reverse("api-v1:event_feed", kwargs={"city": city.slug})
+                )
+                + (f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""),
+            },
+            status=status,
+        )
+
+    # Only the anonymous, cookie-free page is shared: with a session or messages the page is personal.
+    if status != 200 or request.COOKIES:
+        return build()
+    parts = (request.get_full_path(), request.get_host(), get_language(), str(timezone.localdate()))
+    body = listcache.cached_bytes(selectors.list_scope(city.pk), parts, lambda: build().content)
+    return HttpResponse(body)
 
 
 def _page_links(request, page) -> dict:
@@ -239,7 +253,8 @@ def event_map(request):
     }
     online = counts.pop(None, 0)
     rows = [
-        (n, counts[n.pk]) for n in Neighbourhood.objects.filter(city=city, pk__in=counts).order_by("name")
+        (n, counts[n.pk])
+        for n in Neighbourhood.objects.defer("boundary").filter(city=city, pk__in=counts).order_by("name")
     ]
     return render(
         request,
