@@ -215,6 +215,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE events_event")
             cursor.execute("VACUUM ANALYZE events_eventoccurrence")
+            cursor.execute(
+                "ANALYZE"
+            )  # the other tables too: stale counts of organisations misled the planner
     total_events = Event.objects.count()
     total_rows = EventOccurrence.objects.count()
     print(

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "quartier.places",
     "quartier.organisations",
     "quartier.events",
+    "quartier.suggestions",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,14 @@ DEMO = env_bool("QUARTIER_DEMO", False)
 # How long public list answers (the event list, its API) may be served from the cache; 0 turns it off. Any
 # change to the data retires them at once (quartier/core/listcache.py).
 LIST_CACHE_SECONDS = int(env("QUARTIER_LIST_CACHE_SECONDS", "0" if TESTING else "60"))
+# Suggestions (quartier/suggestions): retention of contact data (DESIGN.md, personal data), spam defence, and
+# when an open suggestion counts as overdue in the inbox.
+SUGGESTION_KEEP_CLOSED_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_CLOSED_DAYS", "183"))
+SUGGESTION_KEEP_INACTIVE_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_INACTIVE_DAYS", "730"))
+SUGGESTION_RATE_LIMIT = int(env("QUARTIER_SUGGESTION_RATE_LIMIT", "5"))
+SUGGESTION_RATE_WINDOW = int(env("QUARTIER_SUGGESTION_RATE_WINDOW", "3600"))
+SUGGESTION_MIN_FILL_SECONDS = float(env("QUARTIER_SUGGESTION_MIN_FILL_SECONDS", "0" if TESTING else "3"))
+SUGGESTION_OVERDUE_DAYS = int(env("QUARTIER_SUGGESTION_OVERDUE_DAYS", "14"))
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))
 
 if TESTING:

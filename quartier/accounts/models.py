@@ -17,7 +17,17 @@ class User(AbstractUser):
     administrators deactivate and delete accounts of people who leave.
     """
 
+    class WorkMail(models.TextChoices):
+        IMMEDIATE = "immediate", _("sofort, eine E-Mail je Eingang")
+        DAILY = "daily", _("einmal täglich als Zusammenfassung")
+
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    work_mail = models.CharField(
+        _("E-Mails über neue Vorgänge"), max_length=10, choices=WorkMail.choices, default=WorkMail.IMMEDIATE
+    )
+    work_digest_sent_at = models.DateTimeField(
+        _("letzte Zusammenfassung"), null=True, blank=True, editable=False
+    )
     is_demo = models.BooleanField(
         _("Demo-Konto"), default=False, help_text=_("Von load_demo angelegt; erfunden.")
     )

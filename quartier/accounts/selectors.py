@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Role, User
@@ -43,3 +44,31 @@ def work_recipients(*, city, district=None) -> Recipients:
     return Recipients(
         tuple(User.objects.filter(is_superuser=True, is_active=True).order_by("email")), "platform_admins"
     )
+
+
+def work_scope(user, city, *, district_field: str = "district") -> Q | None:
+    """The district scope of the work a user receives in `city`, as a condition on `district_field`.
+
+    None means everything in the city (city and platform administrators). Coordinators get their districts; the
+    fallback team gets what has no district and the districts without an active coordinator (the same rule as
+    `work_recipients`). Anyone else gets a condition that matches nothing.
+    """
+    from quartier.places.models import District
+
+    from .permissions import district_ids_for, is_platform_admin, roles_in
+
+    roles = roles_in(user, city)
+    if is_platform_admin(user) or Role.CITY_ADMIN in roles:
+        return None
+    scope = Q(pk__in=[])
+    own = district_ids_for(user, city, roles={Role.COORDINATOR})
+    if own:
+        scope |= Q(**{f"{district_field}_id__in": own})
+    if Role.FALLBACK in roles:
+        with_coordinator = District.objects.filter(
+            city=city, memberships__role=Role.COORDINATOR, memberships__user__is_active=True
+        ).values("pk")
+        scope |= Q(**{f"{district_field}__isnull": True}) | ~Q(
+            **{f"{district_field}_id__in": with_coordinator}
+        )
+    return scope

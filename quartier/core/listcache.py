@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 
 REVISION_SECONDS = 7 * 24 * 3600
 
@@ -41,15 +42,38 @@ def bump(scope: str) -> None:
     transaction.on_commit(lambda: cache.set(_revision_key(scope), secrets.token_hex(6), REVISION_SECONDS))
 
 
-def cached_bytes(scope: str, parts: tuple, build: Callable[[], bytes]) -> bytes:
-    """The answer for `parts` (everything the answer depends on besides the data of `scope`)."""
-    seconds = settings.LIST_CACHE_SECONDS
-    if seconds <= 0:
-        return build()
+def _lookup(scope: str, parts: tuple) -> tuple[str, str, bytes | None]:
+    """(key, token, stored answer or None) in one round trip: the token and the answer are read together."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"listcache:{scope}:{revision(scope)}:{digest}"
-    body = cache.get(key)
+    key, revision_key = f"listcache:{scope}:{digest}", _revision_key(scope)
+    found = cache.get_many([revision_key, key])
+    token, stored = found.get(revision_key), found.get(key)
+    if token is not None and stored is not None and stored[0] == token:
+        return key, token, stored[1]
+    return key, token if token is not None else revision(scope), None
+
+
+def cached_bytes(scope: str, parts: tuple, build: Callable[[], bytes]) -> bytes:
+    """The answer for `parts` (everything the answer depends on besides the data of `scope`); `build` makes it
+    on a miss (an exception from it stores nothing)."""
+    if settings.LIST_CACHE_SECONDS <= 0:
+        return build()
+    key, token, body = _lookup(scope, parts)
     if body is None:
         body = build()
-        cache.set(key, body, seconds)
+        cache.set(key, (token, body), settings.LIST_CACHE_SECONDS)
     return body
+
+
+def cached_page(scope: str, parts: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """Like `cached_bytes` for a rendered page: only a 200 answer is stored, and a hit skips everything `build`
+    would do (forms, queries, templates)."""
+    if settings.LIST_CACHE_SECONDS <= 0:
+        return build()
+    key, token, body = _lookup(scope, parts)
+    if body is not None:
+        return HttpResponse(body)
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, (token, response.content), settings.LIST_CACHE_SECONDS)
+    return response

@@ -81,3 +81,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a write sent with an `Idempotency-Key` header (DESIGN.md, API conventions).
+
+    A repeat with the same key and body gets this answer again; the same key with another body gets 409. Kept
+    24 hours (`manage.py purge_idempotency_keys`). Holds no personal data beyond what the answer holds (ids and
+    links).
+    """
+
+    scope = models.CharField(max_length=80)
+    key = models.CharField(max_length=200)
+    body_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

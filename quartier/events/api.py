@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -218,11 +218,14 @@ def _item(e: dict, start: datetime, end: datetime, url_for: EventUrls) -> dict:
     summary="Event occurrences in [from, to) (default: the next 365 days), filtered",
 )
 def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
-    c = places.city_by_slug(city)
-    if c is None:
+    city_id = places.city_id_for_slug(city)
+    if city_id is None:
         return error(request, 404, "This city is not served here.")
 
     def build() -> bytes:
+        c = places.city_by_slug(city)
+        if c is None:  # removed a moment ago
+            raise Http404
         rows = selectors.occurrence_rows(city=c, filters=filters_from(c, params))
         values = rows.values("start", "end", *(f"event__{name}" for name in ITEM_VALUES))
         page = paginate(request, values, params, count=rows.count())
@@ -235,7 +238,7 @@ def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
 
     # The answer depends on the data (scope), the query, the host (absolute URLs) and today (default window).
     parts = (request.get_full_path(), request.build_absolute_uri("/"), str(timezone.localdate()))
-    body = listcache.cached_bytes(selectors.list_scope(c.pk), parts, build)
+    body = listcache.cached_bytes(selectors.list_scope(city_id), parts, build)
     return json_response(request, body, cache_seconds=60)
 
 

@@ -37,6 +37,14 @@ def _city(request):
 @require_safe
 def event_list(request):
     city = _city(request)
+    # Only the anonymous, cookie-free page is shared: with a session or messages the page is personal.
+    if request.COOKIES:
+        return _event_list(request, city)
+    parts = (request.get_full_path(), request.get_host(), get_language(), str(timezone.localdate()))
+    return listcache.cached_page(selectors.list_scope(city.pk), parts, lambda: _event_list(request, city))
+
+
+def _event_list(request, city) -> HttpResponse:
     form = EventFilterForm(request.GET or None, city=city)
     filters = selectors.EventFilters()
     status = 200
@@ -57,36 +65,26 @@ def event_list(request):
             )
         else:
             status = 400
-
-    def build(status: int = status) -> HttpResponse:
-        rows = selectors.for_cards(selectors.occurrence_rows(city=city, filters=filters))
-        if status != 200:
-            rows = rows.none()
-        # get_page turns a missing, malformed or too large page number into the first or last page.
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "events/public/list.html",
-            {
-                "form": form,
-                "page": page,
-                "occurrences": selectors.as_occurrences(page.object_list),
-                "total": page.paginator.count,
-                "page_links": _page_links(request, page),
-                "feed_url": request.build_absolute_uri(
-                    reverse("api-v1:event_feed", kwargs={"city": city.slug})
-                )
-                + (f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""),
-            },
-            status=status,
-        )
-
-    # Only the anonymous, cookie-free page is shared: with a session or messages the page is personal.
-    if status != 200 or request.COOKIES:
-        return build()
-    parts = (request.get_full_path(), request.get_host(), get_language(), str(timezone.localdate()))
-    body = listcache.cached_bytes(selectors.list_scope(city.pk), parts, lambda: build().content)
-    return HttpResponse(body)
+    rows = selectors.for_cards(selectors.occurrence_rows(city=city, filters=filters))
+    if status != 200:
+        rows = rows.none()
+    # get_page turns a missing, malformed or too large page number into the first or last page.
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    feed_query = f"?{_api_query(form)}" if form.is_bound and form.is_valid() else ""
+    return render(
+        request,
+        "events/public/list.html",
+        {
+            "form": form,
+            "page": page,
+            "occurrences": selectors.as_occurrences(page.object_list),
+            "total": page.paginator.count,
+            "page_links": _page_links(request, page),
+            "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
+            + feed_query,
+        },
+        status=status,
+    )
 
 
 def _page_links(request, page) -> dict:

@@ -78,3 +78,7 @@ class Command(BaseCommand):
             f"Demo events: {counts['programmes']} programme(s), {counts['events']} event(s) created"
             + ("" if counts["events"] else " (already there)")
         )
+        from quartier.suggestions.demo import create_demo_suggestions
+
+        made = create_demo_suggestions(the_city, seed=seed)
+        self.stdout.write(f"Demo suggestions: {made} created" + ("" if made else " (already there)"))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SuggestionsConfig(AppConfig):
+    name = "quartier.suggestions"
+    verbose_name = _("Vorschläge und Anregungen")
+    default_auto_field = "django.db.models.BigAutoField"
