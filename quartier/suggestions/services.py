@@ -243,7 +243,7 @@ def suggestion_transition(
                 "Bitte schreiben Sie eine Antwort, die die einreichende Person sieht."
             )
     if to_status == S.FORWARDED:
-        forwarded_to = " ".join(str(forwarded_to or "").split())[:200]
+        forwarded_to = " ".join(str(forwarded_to or "").replace("\x00", "").split())[:200]
         forwarded_email = str(forwarded_email or "").strip()
         if not forwarded_to:
             errors["forwarded_to"] = _("Bitte geben Sie an, an wen Sie den Vorschlag weiterleiten.")

@@ -123,12 +123,12 @@ def test_hostile_and_long_text_round_trips_in_both_parsers(essen, organiser, org
         organiser,
         organisation,
         title="Ünïcödé " + "ß" * 100 + " 🎉" * 30,
-        description=f"{long_arabic}\r\nZeile mit CR\rund\tTab\x00\x07 Ende\\n bleibt wörtlich",
+        description=f"{long_arabic}\r\nZeile mit CR\rund\tTab\x07\x1b Ende\\n bleibt wörtlich",
         venue_name="Haus; Raum 1, EG",
     )
     body = ics([event])
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
-    assert b"\x00" not in body and b"\x07" not in body
+    assert b"\x07" not in body and b"\x1b" not in body  # PostgreSQL refuses NUL before it gets here
     body.decode("utf-8")  # folding never cuts a character in two
     expected_description = f"{long_arabic}\nZeile mit CR\nund\tTab Ende\\n bleibt wörtlich"
     (parsed,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
