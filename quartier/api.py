@@ -1,16 +1,20 @@
 """The versioned API: /api/v1/, one router per app, OpenAPI at /api/v1/openapi.json."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from quartier.events.api import router as events_router
 from quartier.places.api import router as places_router
+from quartier.suggestions.api import inbox_router as suggestions_inbox_router
+from quartier.suggestions.api import router as suggestions_router
 
 api = NinjaAPI(
     title="Quartier API",
     version="1",
-    description="Public data of district-based integration work: districts, neighbourhoods, contacts, lookup.",
+    description="Public data of district-based integration work: districts, neighbourhoods, contacts, lookup, "
+    "events, residents' suggestions; and the coordinators' suggestion inbox (browser session with CSRF).",
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -22,5 +26,21 @@ def validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """ninja's own errors as before, except a body that is not JSON: that is an invalid body, 422 (DESIGN.md)."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        errors = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": errors}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig):
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
 api.add_router("/", places_router)
 api.add_router("/", events_router)
+api.add_router("/", suggestions_router)
+api.add_router("/", suggestions_inbox_router)

@@ -118,6 +118,38 @@ API = {
         everyone(200),
     ),
     ("GET", "/api/v1/cities/{city}/programmes"): ("/api/v1/cities/essen/programmes", everyone(200)),
+    # Suggestions: submitting needs a body (an empty one is 422 for everyone); a wrong status token is 404.
+    ("POST", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(422)),
+    ("GET", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/suggestions/status/{token}"): (
+        "/api/v1/cities/essen/suggestions/status/falsches-token",
+        everyone(404),
+    ),
+    # The inbox: a session is needed (401); the list is scoped (empty for roles that handle nothing).
+    ("GET", "/api/v1/cities/{city}/inbox/suggestions"): (
+        "/api/v1/cities/essen/inbox/suggestions",
+        {**everyone(200), "anonymous": 401},
+    ),
+    # A suggestion from Altendorf (III, which has its own coordinator): everyone outside its scope gets 404.
+    ("GET", "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}"): (
+        "/api/v1/cities/essen/inbox/suggestions/{suggestion_id}",
+        {
+            **everyone(404),
+            "anonymous": 401,
+            "coordinator_own_district": 200,
+            "city_admin": 200,
+            "platform_admin": 200,
+        },
+    ),
+    # Changes without a body: 422 for every logged-in role (the body is checked first; scope is tested with
+    # bodies in tests/suggestions/test_api.py).
+    **{
+        ("POST", f"/api/v1/cities/{{city}}/inbox/suggestions/{{suggestion_id}}/{action}"): (
+            f"/api/v1/cities/essen/inbox/suggestions/{{suggestion_id}}/{action}",
+            {**everyone(422), "anonymous": 401},
+        )
+        for action in ("transition", "assign", "notes", "publish")
+    },
 }
 
 
@@ -228,11 +260,20 @@ def test_pages(client, essen, organisation_iii, public_event, name, role):
     assert r.status_code == expected[role], f"{method} {path} as {role}"
 
 
+@pytest.fixture
+def suggestion_iii(essen):
+    """A suggestion from Altendorf (Stadtbezirk III), whose district has an active coordinator."""
+    from tests.suggestions.conftest import submit
+
+    make_user("koordination-iii-matrix@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
+    return submit(essen, place="Altendorf")[0]
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation", sorted(API))
-def test_api(client, essen, public_event, operation, role):
+def test_api(client, essen, public_event, suggestion_iii, operation, role):
     path, expected = API[operation]
-    path = path.format(event_id=public_event.pk)
+    path = path.format(event_id=public_event.pk, suggestion_id=suggestion_iii.pk)
     user = user_for(role, essen)
     if user:
         client.force_login(user)
