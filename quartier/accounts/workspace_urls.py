@@ -23,3 +23,7 @@ urlpatterns += [
     path("veranstaltungen/neu/<int:organisation_id>/", events.event_create, name="event_create"),
     path("veranstaltungen/<int:pk>/", events.event_detail, name="event"),
 ]
+
+from quartier.suggestions import workspace_urls as suggestions  # noqa: E402
+
+urlpatterns += suggestions.urlpatterns

@@ -24,6 +24,14 @@ ROLES = [
 ]
 STAFF = [r for r in ROLES if r not in {"anonymous", "organisation_member"}]
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
+# Who works on suggestions (in their scope): coordinators, the fallback team, administrators.
+HANDLERS = [
+    "coordinator_own_district",
+    "coordinator_other_district",
+    "fallback_team",
+    "city_admin",
+    "platform_admin",
+]
 
 
 def everyone(status):
@@ -98,6 +106,24 @@ PAGES = {
     "public:event_register": ("GET", "/de/veranstaltungen/{event_id}/anmelden/", everyone(200)),
     "public:registration_cancel": ("GET", "/de/anmeldung/falsches-token-0123456789/", everyone(404)),
     "public:programme_pdf": ("GET", "/de/programme/demo-programm/programm.pdf", everyone(200)),
+    # The inbox: roles that handle no suggestions get 403; a suggestion from Altendorf (III, which has its own
+    # coordinator) is 404 for everyone outside its scope, so its existence is not confirmed.
+    "workspace:suggestions": ("GET", "/de/arbeitsbereich/vorschlaege/", only(HANDLERS, others=403)),
+    "workspace:suggestion": (
+        "GET",
+        "/de/arbeitsbereich/vorschlaege/{suggestion}/",
+        {
+            **only(HANDLERS, others=403),
+            "coordinator_other_district": 404,
+            "fallback_team": 404,
+        },
+    ),
+    "workspace:suggestion_person": (
+        "GET",
+        "/de/arbeitsbereich/vorschlaege/auskunft-und-loeschung/",
+        only(HANDLERS, others=403),
+    ),
+    "workspace:notifications": ("GET", "/de/arbeitsbereich/benachrichtigungen/", only(LOGGED_IN)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }
@@ -241,11 +267,21 @@ def public_event(essen, organisation_iii):
     )
 
 
+@pytest.fixture
+def suggestion_iii(essen):
+    """A suggestion from Altendorf (Stadtbezirk III), whose district has an active coordinator."""
+    from tests.suggestions.conftest import submit
+
+    make_user("koordination-iii-matrix@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
+    return submit(essen, place="Altendorf")[0]
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages(client, essen, organisation_iii, public_event, name, role):
+def test_pages(client, essen, organisation_iii, public_event, suggestion_iii, name, role):
     method, path, expected = PAGES[name]
     path = path.format(
+        suggestion=suggestion_iii.pk,
         org=organisation_iii[0].pk,
         org_other=organisation_iii[1].pk,
         event=f"{public_event.pk}-{public_event.slug}",
@@ -258,15 +294,6 @@ def test_pages(client, essen, organisation_iii, public_event, name, role):
         client.force_login(user)
     r = client.generic(method, path, HTTP_HOST="127.0.0.1")
     assert r.status_code == expected[role], f"{method} {path} as {role}"
-
-
-@pytest.fixture
-def suggestion_iii(essen):
-    """A suggestion from Altendorf (Stadtbezirk III), whose district has an active coordinator."""
-    from tests.suggestions.conftest import submit
-
-    make_user("koordination-iii-matrix@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
-    return submit(essen, place="Altendorf")[0]
 
 
 @pytest.mark.parametrize("role", ROLES)

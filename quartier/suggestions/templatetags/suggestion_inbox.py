@@ -1,0 +1,21 @@
+"""The workspace navigation's link to the inbox, with the number of open suggestions."""
+
+from django import template
+
+from quartier.suggestions import selectors
+from quartier.suggestions.workflow import OPEN
+
+register = template.Library()
+
+
+@register.inclusion_tag("suggestions/workspace/nav_link.html", takes_context=True)
+def suggestion_inbox_link(context):
+    """Shown only to people who handle suggestions; the count is of the open ones in their scope."""
+    from quartier.suggestions.views.workspace import handles_suggestions
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    city = getattr(request, "city", None)
+    if user is None or city is None or not user.is_authenticated or not handles_suggestions(user, city):
+        return {"show": False}
+    return {"show": True, "open_count": selectors.inbox(user, city).filter(status__in=OPEN).count()}
