@@ -2,6 +2,7 @@ from django.urls import path
 
 from quartier.events import urls as events_urls
 from quartier.organisations.views import public as organisations_public
+from quartier.suggestions import urls as suggestions_urls
 
 from .views import public
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("barrierefreiheit/feedback/", public.accessibility_feedback, name="accessibility_feedback"),
     path("einladung/<str:token>/", organisations_public.invitation_accept, name="invitation"),
     *events_urls.urlpatterns,
+    *suggestions_urls.urlpatterns,
     path("datenquellen/", public.data_sources, name="data_sources"),
 ]

@@ -139,6 +139,9 @@ def _server_env(tmp: Path, database_url: str) -> dict[str, str]:
             "QUARTIER_MEDIA_ROOT": str(tmp / "media"),
             "QUARTIER_EMAIL_URL": "locmem://",
             "QUARTIER_LOG_LEVEL": "WARNING",
+            # Keyboard tests fill the suggestion form faster than a person, all from one address.
+            "QUARTIER_SUGGESTION_MIN_FILL_SECONDS": "0",
+            "QUARTIER_SUGGESTION_RATE_LIMIT": "1000",
             "PYTHONUNBUFFERED": "1",
         }
     )

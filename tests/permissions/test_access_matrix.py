@@ -124,6 +124,9 @@ PAGES = {
         only(HANDLERS, others=403),
     ),
     "workspace:notifications": ("GET", "/de/arbeitsbereich/benachrichtigungen/", only(LOGGED_IN)),
+    "public:suggestions": ("GET", "/de/vorschlaege/", everyone(200)),
+    "public:suggestion_new": ("GET", "/de/vorschlaege/neu/", everyone(200)),
+    "public:suggestion_status": ("GET", "/de/vorschlaege/status/" + "0" * 64 + "/", everyone(404)),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }

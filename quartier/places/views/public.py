@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
+from quartier.suggestions.selectors import published as published_suggestions
 
 from .. import finder, selectors
 from ..forms import AccessibilityFeedbackForm, FinderForm
@@ -119,7 +120,11 @@ def district_detail(request, number: str):
     return render(
         request,
         "places/public/district_detail.html",
-        {"district": district, "map": _map(city, district_ids=[district.pk])},
+        {
+            "district": district,
+            "map": _map(city, district_ids=[district.pk]),
+            "published_suggestions": list(published_suggestions(city, district=district)[:5]),
+        },
     )
 
 

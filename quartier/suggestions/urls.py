@@ -1,0 +1,11 @@
+"""Public URLs of suggestions, included into the `public` namespace by quartier.places.urls."""
+
+from django.urls import path
+
+from .views import public
+
+urlpatterns = [
+    path("vorschlaege/", public.suggestion_list, name="suggestions"),
+    path("vorschlaege/neu/", public.suggestion_new, name="suggestion_new"),
+    path("vorschlaege/status/<str:token>/", public.suggestion_status, name="suggestion_status"),
+]
