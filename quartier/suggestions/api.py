@@ -303,7 +303,11 @@ def _service_errors(exc: DjangoValidationError, rename: dict[str, str] | None = 
 
 
 def _neighbourhood(city, key, where: str) -> Neighbourhood:
-    qs = Neighbourhood.objects.defer("boundary").select_related("district").filter(city=city)
+    qs = (
+        Neighbourhood.objects.defer("boundary", "district__boundary")
+        .select_related("district")
+        .filter(city=city)
+    )
     text = str(key).strip()
     is_number = text.isascii() and text.isdigit() and len(text) <= 5
     found = qs.filter(number=int(text)).first() if is_number else None

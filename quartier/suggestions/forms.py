@@ -144,7 +144,12 @@ class SuggestionForm(forms.Form):
         value = self.cleaned_data["neighbourhood"]
         if value == WHOLE_CITY:
             return None
-        place = Neighbourhood.objects.filter(city=self.city, pk=int(value)).select_related("district").first()
+        place = (
+            Neighbourhood.objects.filter(city=self.city, pk=int(value))
+            .select_related("district")
+            .defer("boundary", "district__boundary")
+            .first()
+        )
         if place is None:
             raise forms.ValidationError(_("Bitte wählen Sie einen Stadtteil aus der Liste."))
         return place

@@ -156,7 +156,11 @@ def _supported_language(code: str | None) -> str:
 
 
 def _after_submit(pk: int, token: str, status_url_for) -> None:
-    suggestion = Suggestion.objects.select_related("city", "district", "neighbourhood").get(pk=pk)
+    suggestion = (
+        Suggestion.objects.select_related("city", "district", "neighbourhood")
+        .defer("city__boundary", "district__boundary", "neighbourhood__boundary")
+        .get(pk=pk)
+    )
     if suggestion.email:
         with translation.override(suggestion.language):
             _mail_writer(suggestion, "suggestions/email/received.txt", status_url=status_url_for(token))
@@ -193,6 +197,7 @@ def _locked(actor, suggestion: Suggestion, expected_version: int | None) -> Sugg
     locked = (
         Suggestion.objects.select_for_update(of=("self",))
         .select_related("city", "district", "neighbourhood")
+        .defer("city__boundary", "district__boundary", "neighbourhood__boundary")
         .get(pk=suggestion.pk)
     )
     if not can_handle(actor, locked):
@@ -296,7 +301,11 @@ def _mail_forward(suggestion: Suggestion, to_name: str, to_email: str, message: 
 
 
 def _mail_closed(pk: int) -> None:
-    suggestion = Suggestion.objects.select_related("city", "neighbourhood").get(pk=pk)
+    suggestion = (
+        Suggestion.objects.select_related("city", "neighbourhood")
+        .defer("city__boundary", "neighbourhood__boundary")
+        .get(pk=pk)
+    )
     if suggestion.email:
         with translation.override(suggestion.language):
             _mail_writer(suggestion, "suggestions/email/closed.txt")

@@ -34,7 +34,7 @@ def scope_districts(user, city):
     return (
         District.objects.filter(pk__in=neighbourhoods.values("district_id"))
         .defer("boundary")
-        .order_by("number")
+        .order_by("ordinal")
     )
 
 
