@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -326,7 +327,12 @@ def suggestion_person(request):
                 ]
             messages.success(
                 request,
-                _("Die Kontaktdaten wurden bei %(n)s Vorschlägen gelöscht.") % {"n": len(erased)},
+                ngettext(
+                    "Die Kontaktdaten wurden bei %(n)s Vorschlag gelöscht.",
+                    "Die Kontaktdaten wurden bei %(n)s Vorschlägen gelöscht.",
+                    len(erased),
+                )
+                % {"n": len(erased)},
             )
             return redirect("workspace:suggestion_person")
         confirm = action == "erase"
