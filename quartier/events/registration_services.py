@@ -10,7 +10,6 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from quartier.core.audit import audit_record
+from quartier.core.languages import supported_language
 from quartier.core.tokens import new_token, token_hash
 
 from .models import Event, Registration
@@ -109,14 +109,6 @@ SUBJECT_WAITING = gettext_noop("Warteliste: %(title)s")
 SUBJECT_MOVED_UP = gettext_noop("Sie haben einen Platz: %(title)s")
 
 
-def registrant_language(language) -> str:
-    """One of the site's languages: `language` when it is one (or a regional variant of one), else the default."""
-    try:
-        return translation.get_supported_language_variant(str(language or ""), strict=True)
-    except (LookupError, ValueError):
-        return settings.LANGUAGE_CODE
-
-
 def _send(registration: Registration, template: str, subject: str, **context) -> None:
     """Write to the registrant in the language they registered in; `subject` is a msgid with %(title)s."""
     with translation.override(registration.language):
@@ -186,7 +178,7 @@ def registration_create(
         status=status,
         cancel_token_hash=digest,
         delete_after=occurrence.end + timedelta(days=RETENTION_DAYS),
-        language=registrant_language(translation.get_language() if language is None else language),
+        language=supported_language(translation.get_language() if language is None else language),
         **cleaned,
     )
     registration.full_clean()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from quartier.accounts.models import User
 from quartier.accounts.selectors import work_recipients
 from quartier.core.audit import audit_record, model_changes
+from quartier.core.languages import supported_language
 from quartier.core.tokens import token_hash
 
 from . import workflow
@@ -111,7 +112,7 @@ def suggestion_submit(
     if existing is not None:
         return existing, token, False
     now = timezone.now()
-    language = _supported_language(language or translation.get_language())
+    language = supported_language(language or translation.get_language())
     try:
         with transaction.atomic():
             suggestion = Suggestion.objects.create(
@@ -146,13 +147,6 @@ def suggestion_submit(
     if notify:
         transaction.on_commit(lambda: _after_submit(suggestion.pk, token, status_url_for))
     return suggestion, token, True
-
-
-def _supported_language(code: str | None) -> str:
-    try:
-        return translation.get_supported_language_variant(str(code or ""), strict=True)
-    except (LookupError, ValueError):
-        return settings.LANGUAGE_CODE
 
 
 def _after_submit(pk: int, token: str, status_url_for) -> None:

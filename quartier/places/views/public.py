@@ -35,14 +35,15 @@ _MAP_CACHE: OrderedDict[tuple, str] = OrderedDict()
 _MAP_CACHE_SIZE = 512
 
 
-def _map(city, *, selected_ids=(), district_ids=()):
+def _map(city, *, selected_ids=(), district_ids=(), template="places/includes/map_svg.html", link_base=""):
     """The SVG map with the answer's Stadtteile and their districts highlighted.
 
     The rendered SVG (about 50 links with translated names) is kept per process for each language, place-data
-    revision and highlight: rendering it was most of the home page's time (bench/RESULTS.md)."""
+    revision, highlight and template: rendering it was most of the home page's time (bench/RESULTS.md). Other
+    pages draw it with their own `template`, whose links may start with `link_base`."""
     data = map_geometry(city.pk)
     selected_ids, district_ids = frozenset(selected_ids), frozenset(district_ids)
-    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids)
+    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids, template, link_base)
     svg = _MAP_CACHE.get(key)
     if svg is None:
         areas = [
@@ -50,7 +51,7 @@ def _map(city, *, selected_ids=(), district_ids=()):
             for a in data["areas"]
         ]
         svg = render_to_string(
-            "places/includes/map_svg.html", {"map": {"viewbox": data["viewbox"], "areas": areas}}
+            template, {"map": {"viewbox": data["viewbox"], "areas": areas}, "link_base": link_base}
         )
         _MAP_CACHE[key] = svg
         while len(_MAP_CACHE) > _MAP_CACHE_SIZE:

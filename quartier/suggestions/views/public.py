@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,7 +20,7 @@ from quartier.core.tokens import secret_page
 from quartier.places import finder
 from quartier.places.forms import FinderForm
 from quartier.places.models import District, Neighbourhood
-from quartier.places.svgmap import map_geometry
+from quartier.places.views.public import _city_or_404, _map
 
 from .. import selectors, services
 from ..forms import WHOLE_CITY, SuggestionForm, new_form_key
@@ -36,36 +32,14 @@ STATUS_URL_NAME = "public:suggestion_status"
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _city_or_404(request):
-    city = getattr(request, "city", None)
-    if city is None:
-        raise Http404(_("Für diese Adresse ist keine Stadt eingerichtet."))
-    return city
-
-
-_MAP_CACHE: OrderedDict[tuple, str] = OrderedDict()
-_MAP_CACHE_SIZE = 128
-
-
 def _place_map(city, selected_id: int | None) -> dict:
-    """The SVG map of the Stadtteile, each a link that preselects it in the form (kept per process like the
-    finder's map: rendering it is the expensive part of the page)."""
-    data = map_geometry(city.pk)
-    key = (city.pk, get_language(), data["revision"], selected_id)
-    svg = _MAP_CACHE.get(key)
-    if svg is None:
-        areas = [{**a, "selected": a["id"] == selected_id} for a in data["areas"]]
-        svg = render_to_string(
-            "suggestions/public/map_svg.html",
-            {
-                "map": {"viewbox": data["viewbox"], "areas": areas},
-                "form_url": reverse("public:suggestion_new"),
-            },
-        )
-        _MAP_CACHE[key] = svg
-        while len(_MAP_CACHE) > _MAP_CACHE_SIZE:
-            _MAP_CACHE.popitem(last=False)
-    return {"svg": mark_safe(svg)}  # noqa: S308 - rendered by our own template with autoescaping
+    """The SVG map of the Stadtteile, each a link that preselects it in the form (cached like the home page's)."""
+    return _map(
+        city,
+        selected_ids=[selected_id] if selected_id else (),
+        template="suggestions/public/map_svg.html",
+        link_base=reverse("public:suggestion_new"),
+    )
 
 
 def _finder(request, city) -> dict:
