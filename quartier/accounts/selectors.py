@@ -30,15 +30,20 @@ class Recipients:
 def work_recipients(*, city, district=None) -> Recipients:
     """The people who receive work for `district` (or for work without a district): its coordinators, else the
     city's fallback team, else the city's administrators, else the platform administrators."""
-    active = Membership.objects.filter(city=city, user__is_active=True).select_related("user")
+    roles = (Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN)
+    members = list(  # one query: a city has a few dozen such memberships
+        Membership.objects.filter(city=city, user__is_active=True, role__in=roles)
+        .select_related("user")
+        .order_by("user__email", "pk")
+    )
     if district is not None:
         coordinators = [
-            m.user for m in active.filter(role=Role.COORDINATOR, district=district).order_by("user__email")
+            m.user for m in members if m.role == Role.COORDINATOR and m.district_id == district.pk
         ]
         if coordinators:
             return Recipients(tuple(coordinators), "coordinators")
     for role, via in ((Role.FALLBACK, "fallback_team"), (Role.CITY_ADMIN, "city_admins")):
-        users = [m.user for m in active.filter(role=role).order_by("user__email")]
+        users = [m.user for m in members if m.role == role]
         if users:
             return Recipients(tuple(users), via)
     return Recipients(

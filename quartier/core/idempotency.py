@@ -29,14 +29,39 @@ def body_hash(payload) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def run_once(
-    *, scope: str, key: str, digest: str, action: Callable[[], tuple[int, dict]]
-) -> tuple[int, dict, bool]:
-    """Run `action` once per (scope, key) within 24 hours. Returns (status, payload, replayed)."""
-    IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__lt=timezone.now() - KEEP).delete()
+def lookup(scope: str, key: str) -> IdempotencyRecord | None:
+    """The live record of (scope, key), or None. An expired record is removed so that the key can be used again."""
     found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-    if found is not None:
-        return _replay(found, digest)
+    if found is not None and found.created_at < timezone.now() - KEEP:
+        IdempotencyRecord.objects.filter(pk=found.pk, created_at=found.created_at).delete()
+        return None
+    return found
+
+
+def replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict, bool]:
+    """The first answer again (status, payload, True), or KeyReused when the body differs."""
+    if record.body_hash != digest:
+        raise KeyReused
+    return 200, record.response, True
+
+
+def run_once(
+    *,
+    scope: str,
+    key: str,
+    digest: str,
+    action: Callable[[], tuple[int, dict]],
+    looked_up: bool = False,
+) -> tuple[int, dict, bool]:
+    """Run `action` once per (scope, key) within 24 hours. Returns (status, payload, replayed).
+
+    `looked_up=True` says the caller has just called `lookup` and found nothing, which saves the query; a request
+    with the same key that arrives in between still meets the unique constraint below.
+    """
+    if not looked_up:
+        found = lookup(scope, key)
+        if found is not None:
+            return replay(found, digest)
     try:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(scope=scope, key=key, body_hash=digest)
@@ -47,14 +72,8 @@ def run_once(
         found = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
         if found is None:  # the conflict was another constraint of the action itself
             raise
-        return _replay(found, digest)
+        return replay(found, digest)
     return status, payload, False
-
-
-def _replay(record: IdempotencyRecord, digest: str) -> tuple[int, dict, bool]:
-    if record.body_hash != digest:
-        raise KeyReused
-    return 200, record.response, True
 
 
 def purge(now=None) -> int:

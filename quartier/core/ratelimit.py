@@ -3,7 +3,8 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 
 def _key(scope: str, identity: str) -> str:
@@ -18,6 +19,14 @@ def count(scope: str, identity: str) -> int:
 def hit(scope: str, identity: str, *, window: int) -> int:
     """Count one event for `identity` in `scope`; returns the number of events in the current window."""
     key = _key(scope, identity)
+    backend = caches["default"]  # `cache` is a proxy: isinstance needs the backend itself
+    if isinstance(backend, RedisCache):
+        # One round trip: INCR and set the window on the first event only (EXPIRE NX, Redis 7), atomically.
+        full_key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=True)
+        pipe.incr(full_key)
+        pipe.expire(full_key, window, nx=True)
+        return int(pipe.execute()[0])
     if cache.add(key, 1, timeout=window):
         return 1
     try:

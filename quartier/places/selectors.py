@@ -33,6 +33,8 @@ def city_for_host(host: str) -> City | None:
 def forget_host_cache() -> None:
     _HOST_CACHE.clear()
     _SLUG_CACHE.clear()
+    _CITY_CACHE.clear()
+    _NEIGHBOURHOOD_CACHE.clear()
 
 
 _SLUG_CACHE: dict[str, tuple[float, int | None]] = {}
@@ -54,8 +56,54 @@ def city_id_for_slug(slug: str) -> int | None:
     return city_id
 
 
+_CITY_CACHE: dict[str, tuple[float, City | None]] = {}
+
+
 def city_by_slug(slug: str) -> City | None:
-    return City.objects.defer("boundary").filter(slug=slug.lower()).first()
+    """The city of an API path, cached per process like `city_id_for_slug`. Treat it as read-only."""
+    if len(slug) > 50:
+        return None
+    slug = slug.lower()
+    now = time.monotonic()
+    hit = _CITY_CACHE.get(slug)
+    if hit and now - hit[0] < settings.PLACES_RECHECK_SECONDS:
+        return hit[1]
+    city = City.objects.defer("boundary").filter(slug=slug).first()
+    if city is not None or len(_CITY_CACHE) < 1000:
+        _CITY_CACHE[slug] = (now, city)
+    return city
+
+
+_NEIGHBOURHOOD_CACHE: dict[int, tuple[float, dict[str, Neighbourhood]]] = {}
+
+
+def neighbourhood_by_key(city: City, key: int | str) -> Neighbourhood | None:
+    """A city's Stadtteil by its official number (an int, or digits) or its name in any case, with its district
+    loaded and the boundaries deferred; cached per process like `city_id_for_slug`. Treat it as read-only."""
+    now = time.monotonic()
+    hit = _NEIGHBOURHOOD_CACHE.get(city.pk)
+    if hit and now - hit[0] < settings.PLACES_RECHECK_SECONDS:
+        table = hit[1]
+    else:
+        table = {}
+        for n in (
+            Neighbourhood.objects.defer("boundary", "district__boundary")
+            .select_related("district")
+            .filter(city=city)
+            .order_by("-pk")  # the lowest id wins where two rows share a name or number
+        ):
+            table[f"name:{n.name.casefold()}"] = n
+            if n.number is not None:
+                table[f"number:{n.number}"] = n
+        _NEIGHBOURHOOD_CACHE[city.pk] = (now, table)
+    text = str(key).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 5:
+        found = table.get(f"number:{int(text)}")
+        if found is not None:
+            return found
+    if isinstance(key, int):
+        return None
+    return table.get(f"name:{text.casefold()}")
 
 
 def _contacts_prefetch() -> Prefetch:

@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -36,9 +37,8 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_
 
 from quartier.accounts.models import User
 from quartier.accounts.permissions import can_use_workspace
-from quartier.core import idempotency, ratelimit
-from quartier.core.api import ErrorOut, PageParams, error, json_response, paginate
-from quartier.core.models import IdempotencyRecord
+from quartier.core import idempotency, listcache, ratelimit
+from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate
 from quartier.core.tokens import secret_page
 from quartier.places import selectors as places
 from quartier.places.models import District, Neighbourhood
@@ -303,16 +303,7 @@ def _service_errors(exc: DjangoValidationError, rename: dict[str, str] | None = 
 
 
 def _neighbourhood(city, key, where: str) -> Neighbourhood:
-    qs = (
-        Neighbourhood.objects.defer("boundary", "district__boundary")
-        .select_related("district")
-        .filter(city=city)
-    )
-    text = str(key).strip()
-    is_number = text.isascii() and text.isdigit() and len(text) <= 5
-    found = qs.filter(number=int(text)).first() if is_number else None
-    if found is None and not isinstance(key, int):
-        found = qs.filter(name__iexact=text).first()
+    found = places.neighbourhood_by_key(city, key)
     if found is None:
         raise _invalid(where, "neighbourhood", "unknown neighbourhood")
     return found
@@ -377,6 +368,79 @@ def _staff_item(s: Suggestion) -> dict:
     }
 
 
+_ROW_FIELDS = (
+    "id",
+    "version",
+    "status",
+    "topic",
+    "text",
+    "neighbourhood__number",
+    "neighbourhood__name",
+    "district__number",
+    "district__name",
+    "language",
+    "channel",
+    "name",
+    "email",
+    "assigned_to_id",
+    "outcome",
+    "public_answer",
+    "is_published",
+    "published_text",
+    "published_at",
+    "created_at",
+    "closed_at",
+    "last_activity_at",
+)
+
+
+_ENCODER = DjangoJSONEncoder()
+
+
+def _iso(value: datetime | None) -> str | None:
+    """A datetime as ninja writes it everywhere else (milliseconds, UTC as "Z")."""
+    return _ENCODER.default(value) if value is not None else None
+
+
+def _staff_rows(rows: list[dict]) -> list[dict]:
+    """`_staff_item` for rows of `.values(*_ROW_FIELDS)`, serialisable as they are."""
+    people = {
+        u.pk: {"id": u.pk, "name": str(u)}
+        for u in User.objects.filter(pk__in={r["assigned_to_id"] for r in rows if r["assigned_to_id"]})
+    }
+    before = selectors.overdue_before()
+    return [
+        {
+            "id": r["id"],
+            "version": r["version"],
+            "status": r["status"],
+            "next_statuses": workflow.next_statuses(r["status"]),
+            "topic": r["topic"],
+            "text": r["text"],
+            "neighbourhood": {"number": r["neighbourhood__number"], "name": r["neighbourhood__name"]}
+            if r["neighbourhood__name"] is not None
+            else None,
+            "district": {"number": r["district__number"], "name": r["district__name"]}
+            if r["district__name"] is not None
+            else None,
+            "language": r["language"],
+            "channel": r["channel"],
+            "has_contact": bool(r["name"] or r["email"]),
+            "assigned_to": people.get(r["assigned_to_id"]),
+            "outcome": r["outcome"] or None,
+            "public_answer": r["public_answer"],
+            "is_published": r["is_published"],
+            "published_text": r["published_text"],
+            "published_at": _iso(r["published_at"]),
+            "created_at": _iso(r["created_at"]),
+            "closed_at": _iso(r["closed_at"]),
+            "last_activity_at": _iso(r["last_activity_at"]),
+            "overdue": r["status"] in workflow.OPEN and r["created_at"] < before,
+        }
+        for r in rows
+    ]
+
+
 def _staff_detail(s: Suggestion) -> dict:
     return {
         **_staff_item(s),
@@ -402,11 +466,6 @@ def _staff_detail(s: Suggestion) -> dict:
             for n in s.notes.select_related("author")
         ],
     }
-
-
-def _seen(scope: str, key: str) -> bool:
-    since = timezone.now() - idempotency.KEEP
-    return IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__gte=since).exists()
 
 
 def _rate_limited(request: HttpRequest, scope: str, limit: int, window: int) -> bool:
@@ -438,14 +497,17 @@ def suggestion_submit(
         _neighbourhood(c, payload.neighbourhood, "body") if payload.neighbourhood is not None else None
     )
     scope = f"suggestions:{c.pk}"
+    digest = idempotency.body_hash(payload.model_dump(mode="json"))
     # A retry of a submission that went through answers the first answer and is not counted again.
-    repeat = bool(idempotency_key) and _seen(scope, idempotency_key)
-    if not repeat and _rate_limited(
-        request, "suggestion", settings.SUGGESTION_RATE_LIMIT, settings.SUGGESTION_RATE_WINDOW
-    ):
+    found = idempotency.lookup(scope, idempotency_key) if idempotency_key else None
+    if found is not None:
+        try:
+            return Answer(*idempotency.replay(found, digest)[:2])
+        except idempotency.KeyReused:
+            return error(request, 409, "This Idempotency-Key was used with another body.")
+    if _rate_limited(request, "suggestion", settings.SUGGESTION_RATE_LIMIT, settings.SUGGESTION_RATE_WINDOW):
         return error(request, 429, "Too many suggestions from this address; please try again later.")
     language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
-    digest = idempotency.body_hash(payload.model_dump(mode="json"))
     if idempotency_key:
         submission_key = hashlib.sha256((idempotency_key + digest).encode()).hexdigest()[:64]
     else:
@@ -478,7 +540,7 @@ def suggestion_submit(
         return Answer(*action())
     try:
         status, answer, _replayed = idempotency.run_once(
-            scope=scope, key=idempotency_key, digest=digest, action=action
+            scope=scope, key=idempotency_key, digest=digest, action=action, looked_up=True
         )
     except idempotency.KeyReused:
         return error(request, 409, "This Idempotency-Key was used with another body.")
@@ -619,11 +681,21 @@ def inbox_list(request: HttpRequest, response: HttpResponse, city: str, params: 
         assigned=params.assigned,
         q=(params.q or "").strip() or None,
     )
-    qs = selectors.inbox(request.user, c, filters)
-    page = paginate(request, qs, params, count=qs.count())
-    page["items"] = [_staff_item(s) for s in page["items"]]
-    response["Cache-Control"] = "private, no-store"
-    return Answer(200, page)
+
+    def build() -> bytes:
+        qs = selectors.inbox(request.user, c, filters)
+        page = paginate(request, qs.values(*_ROW_FIELDS), params, count=qs.count())
+        page["items"] = _staff_rows(list(page["items"]))
+        # Serialised here rather than validated item by item against StaffList (the documented shape): that
+        # took most of the time of a page of 100 (bench/RESULTS.md). tests/suggestions/test_api.py compares both.
+        return json_bytes(page)
+
+    # Cached per person and query like the inbox page (retired by signals.py on every change).
+    parts = ("api", request.user.pk, request.get_host(), sorted(request.GET.lists()), timezone.localdate())
+    body = listcache.cached_bytes(selectors.inbox_cache_scope(c.pk), parts, build)
+    answer = json_response(request, body, cache_seconds=None)
+    answer["Cache-Control"] = "private, no-store"
+    return answer
 
 
 @inbox_router.get(

@@ -6,3 +6,6 @@ class SuggestionsConfig(AppConfig):
     name = "quartier.suggestions"
     verbose_name = _("Vorschläge und Anregungen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

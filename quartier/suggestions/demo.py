@@ -12,9 +12,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from quartier.accounts.selectors import work_recipients
+from quartier.core import listcache
 from quartier.places.models import Neighbourhood
 
-from . import services
+from . import selectors, services
 from .models import Suggestion
 
 TEXTS = {
@@ -73,6 +74,7 @@ def create_demo_suggestions(city, *, seed: int, count: int = 40) -> int:
         Suggestion.objects.filter(pk=suggestion.pk).update(
             is_demo=True, created_at=now - age, last_activity_at=now - age / 2
         )
+        listcache.bump(selectors.inbox_cache_scope(city.pk))  # update() sends no signal
         suggestion.refresh_from_db()
         actor = next(iter(work_recipients(city=city, district=suggestion.district).users), None)
         state = i % 5

@@ -108,6 +108,18 @@ class Suggestion(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["city", "district", "status", "created_at"], name="suggestion_inbox"),
+            # The inbox, newest first, for one district (coordinators) and for the whole city (fallback team,
+            # administrators); the filter columns are included so that counts are index-only scans on PostgreSQL.
+            models.Index(
+                fields=["city", "district", "-created_at", "-id"],
+                include=["status", "topic", "assigned_to", "neighbourhood"],
+                name="suggestion_inbox_recent",
+            ),
+            models.Index(
+                fields=["city", "-created_at", "-id"],
+                include=["district", "status", "topic", "assigned_to", "neighbourhood"],
+                name="suggestion_city_recent",
+            ),
             models.Index(fields=["city", "is_published", "published_at"], name="suggestion_published"),
         ]
         constraints = [

@@ -36,6 +36,11 @@ def overdue_before(now=None):
     return (now or timezone.now()) - timedelta(days=settings.SUGGESTION_OVERDUE_DAYS)
 
 
+def inbox_cache_scope(city_id: int) -> str:
+    """The listcache scope of a city's inbox pages (retired by signals.py)."""
+    return f"suggestions-inbox:{city_id}"
+
+
 def inbox(user, city, filters: InboxFilters | None = None) -> QuerySet[Suggestion]:
     """The suggestions `user` handles in `city`, filtered, newest first; an empty set for everyone else."""
     if not can_use_workspace(user, city):

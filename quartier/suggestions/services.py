@@ -108,9 +108,6 @@ def suggestion_submit(
         raise ValidationError(errors)
 
     token = status_token_for(submission_key)
-    existing = Suggestion.objects.filter(city=city, submission_key=submission_key).first()
-    if existing is not None:
-        return existing, token, False
     now = timezone.now()
     language = supported_language(language or translation.get_language())
     try:
@@ -138,23 +135,21 @@ def suggestion_submit(
                 target=suggestion,
                 changes={"channel": channel, "with_contact": bool(name or email)},
             )
+            if notify:
+                # The mails are outbox rows (core.mail) written in the same transaction: a suggestion is never
+                # stored without its notifications, nor the other way round, and it costs no second commit.
+                _notify_submitted(suggestion, token, status_url_for)
     except IntegrityError:
-        # The same key arrived twice at the same moment: the other request made it.
+        # A key used before (a double click, a retried request), or the same key at the same moment: the
+        # unique constraint on (city, submission_key) decides, and the first suggestion is the answer.
         existing = Suggestion.objects.filter(city=city, submission_key=submission_key).first()
         if existing is None:
             raise
         return existing, token, False
-    if notify:
-        transaction.on_commit(lambda: _after_submit(suggestion.pk, token, status_url_for))
     return suggestion, token, True
 
 
-def _after_submit(pk: int, token: str, status_url_for) -> None:
-    suggestion = (
-        Suggestion.objects.select_related("city", "district", "neighbourhood")
-        .defer("city__boundary", "district__boundary", "neighbourhood__boundary")
-        .get(pk=pk)
-    )
+def _notify_submitted(suggestion: Suggestion, token: str, status_url_for) -> None:
     if suggestion.email:
         with translation.override(suggestion.language):
             _mail_writer(suggestion, "suggestions/email/received.txt", status_url=status_url_for(token))

@@ -444,6 +444,30 @@ def test_coordinator_sees_only_their_district(client, three, coordinator_iii, co
     assert set(untouched.values_list("version", flat=True)) == {1}
 
 
+def test_list_items_have_the_documented_shape_of_the_single_item(client, three, coordinator_iii):
+    """The list is serialised by hand (speed); it must say exactly what the single item says, field by field."""
+    client.force_login(coordinator_iii)
+    pk = three["III"].pk
+    assign = {"user_id": coordinator_iii.pk, "version": 1}
+    assert post_json(client, f"{INBOX}/{pk}/assign", assign).status_code == 200
+    close = {
+        "to_status": "closed",
+        "version": 2,
+        "outcome": "implemented",
+        "public_answer": "Es gibt jetzt eins.",
+    }
+    assert post_json(client, f"{INBOX}/{pk}/transition", close).status_code == 200
+    publish = {"publish": True, "published_text": "Ein Sprachcafé am Samstag.", "version": 3}
+    assert post_json(client, f"{INBOX}/{pk}/publish", publish).status_code == 200
+    item = client.get(INBOX).json()["items"][0]
+    detail = client.get(f"{INBOX}/{pk}").json()
+    assert set(item) == set(api.StaffItemOut.model_fields)
+    assert item == {k: detail[k] for k in item}
+    assert item["assigned_to"]["id"] == coordinator_iii.pk and item["closed_at"] and item["published_at"]
+    assert item["outcome"] == "implemented" and item["overdue"] is False
+    api.StaffList.model_validate(client.get(INBOX).json())
+
+
 def test_fallback_team_sees_vacant_districts_and_the_whole_city(
     client, three, coordinator_iii, coordinator_iv, fallback_team
 ):
@@ -461,6 +485,25 @@ def test_staff_without_suggestions_get_an_empty_list_and_strangers_403(client, t
     client.force_login(stranger)
     assert client.get(INBOX).status_code == 403
     assert client.get(f"{INBOX}/{three['III'].pk}").status_code == 403
+
+
+def test_cached_inbox_list_follows_every_change(
+    client, three, coordinator_iii, settings, django_capture_on_commit_callbacks
+):
+    settings.LIST_CACHE_SECONDS = 60
+    client.force_login(coordinator_iii)
+    assert client.get(INBOX).json()["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        added = submit(three["III"].city, place="Frohnhausen")[0]
+    assert [i["id"] for i in client.get(INBOX).json()["items"]] == [added.pk, three["III"].pk]
+    step = {"to_status": "in_progress", "version": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_json(client, f"{INBOX}/{added.pk}/transition", step).status_code == 200
+    assert client.get(f"{INBOX}?status=in_progress").json()["items"][0]["version"] == 2
+    assert client.get(f"{INBOX}?status=received").json()["count"] == 1
+    other = make_user("andere-demo@example.org", roles=[(Role.COORDINATOR, "IV")], city=three["IV"].city)
+    client.force_login(other)
+    assert [i["id"] for i in client.get(INBOX).json()["items"]] == [three["IV"].pk]
 
 
 def test_inbox_filters(client, three, platform_admin):

@@ -126,6 +126,44 @@ def test_list_shows_no_personal_data_and_caps_the_text(client, essen, coordinato
 # --- list ---------------------------------------------------------------------------------------------------------
 
 
+def test_cached_inbox_shows_every_change_at_once(
+    client, essen, coordinator_iii, settings, django_capture_on_commit_callbacks
+):
+    """With the page cache on (as in production), a new suggestion, a step, an assignment, a new colleague and a
+    lost district all show on the next request; another person or another query never gets this one's page."""
+    settings.LIST_CACHE_SECONDS = 60
+    client.force_login(coordinator_iii)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(essen, place="Altendorf")[0]
+    page = client.get(LIST, **H).content.decode()
+    assert f"Nr. {first.pk}" in page and "(1 offen)" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        second = submit(essen, place="Frohnhausen")[0]
+    page = client.get(LIST, **H).content.decode()
+    assert f"Nr. {second.pk}" in page and "in Bearbeitung: 0" in page and "(2 offen)" in page
+    response = client.post(url(first), {"action": "progress", "progress-version": 1}, **H)
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague = make_user("neu-demo@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
+    page = client.get(LIST, **H).content.decode()
+    assert "in Bearbeitung: 1" in page and "neu-demo@example.org" in page
+    assert f"Nr. {first.pk}" not in client.get(f"{LIST}?status=received", **H).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        User.objects.filter(pk=colleague.pk).update(is_active=False)
+        colleague.refresh_from_db()
+        colleague.save()
+    assert "neu-demo@example.org" not in client.get(LIST, **H).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_iii.memberships.update(district=essen.districts.get(number="IV"))
+        for membership in coordinator_iii.memberships.all():
+            membership.save()
+    page = client.get(LIST, **H).content.decode()
+    assert f"Nr. {first.pk}" not in page and f"Nr. {second.pk}" not in page
+    other = make_user("andere-demo@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
+    client.force_login(other)
+    assert f"Nr. {first.pk}" in client.get(LIST, **H).content.decode()
+
+
 def test_list_filters(client, essen, coordinator_iii, in_iii):
     other_place = submit(
         essen, place="Frohnhausen", topic="housing", text="Mehr Bänke am Ehrenzeller Platz bitte."

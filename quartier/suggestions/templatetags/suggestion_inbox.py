@@ -2,6 +2,7 @@
 
 from django import template
 
+from quartier.core import listcache
 from quartier.suggestions import selectors
 from quartier.suggestions.workflow import OPEN
 
@@ -18,4 +19,9 @@ def suggestion_inbox_link(context):
     city = getattr(request, "city", None)
     if user is None or city is None or not user.is_authenticated or not handles_suggestions(user, city):
         return {"show": False}
-    return {"show": True, "open_count": selectors.inbox(user, city).filter(status__in=OPEN).count()}
+    count = listcache.cached_bytes(  # on every workspace page: cached like the inbox itself
+        selectors.inbox_cache_scope(city.pk),
+        ("open-count", user.pk),
+        lambda: str(selectors.inbox(user, city).filter(status__in=OPEN).count()).encode(),
+    )
+    return {"show": True, "open_count": int(count)}
