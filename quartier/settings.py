@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "quartier.organisations",
     "quartier.events",
     "quartier.suggestions",
+    "quartier.offers",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,10 @@ SUGGESTION_RATE_LIMIT = int(env("QUARTIER_SUGGESTION_RATE_LIMIT", "5"))
 SUGGESTION_RATE_WINDOW = int(env("QUARTIER_SUGGESTION_RATE_WINDOW", "3600"))
 SUGGESTION_MIN_FILL_SECONDS = float(env("QUARTIER_SUGGESTION_MIN_FILL_SECONDS", "0" if TESTING else "3"))
 SUGGESTION_OVERDUE_DAYS = int(env("QUARTIER_SUGGESTION_OVERDUE_DAYS", "14"))
+# Offers: an offer not confirmed by its organisation for this many days is flagged (and its organisation asked
+# to confirm by a link); it is hidden from the public this many days later.
+OFFER_CONFIRM_DAYS = int(env("QUARTIER_OFFER_CONFIRM_DAYS", "365"))
+OFFER_HIDE_AFTER_DAYS = int(env("QUARTIER_OFFER_HIDE_AFTER_DAYS", "92"))
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))
 
 if TESTING:

@@ -21,4 +21,11 @@ class Command(BaseCommand):
             counts = getattr(report, outcome)
             if counts:
                 self.stdout.write(f"{outcome}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+        from quartier.offers.services import ensure_default_categories
+        from quartier.places.loader import manifest_for
+        from quartier.places.models import City
+
+        created = ensure_default_categories(City.objects.get(slug=manifest_for(slug)[0]["slug"]))
+        if created:
+            self.stdout.write(f"offer categories: {created} created (staff can edit them in the admin)")
         self.stdout.write(self.style.SUCCESS("changed" if report.changed else "already up to date"))

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OffersConfig(AppConfig):
+    name = "quartier.offers"
+    label = "offers"
+    verbose_name = _("Angebote")
+    default_auto_field = "django.db.models.BigAutoField"

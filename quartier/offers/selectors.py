@@ -1,0 +1,84 @@
+"""Reads of offers: the public search with its filters, and what staff may see and correct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from quartier.accounts.models import Role
+from quartier.accounts.permissions import district_ids_for
+
+from . import permissions, search
+from .models import Offer
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    q: str | None = None
+    neighbourhood: int | None = None  # id
+    district: int | None = None  # id
+    category: int | None = None  # id
+    target_group: str | None = None
+    language: str | None = None
+    free: bool = False
+
+
+def visible(city, now=None) -> QuerySet[Offer]:
+    """Published offers that their organisation confirmed within the confirmation period plus the grace time."""
+    now = now or timezone.now()
+    return Offer.objects.filter(
+        city=city, status=Offer.Status.PUBLISHED, confirmed_at__gte=now - Offer.hidden_after()
+    )
+
+
+def public_search(city, filters: OfferFilters | None = None) -> QuerySet[Offer]:
+    """The public list: visible offers matching the filters, best matches first for a search, else by title."""
+    f = filters or OfferFilters()
+    qs = visible(city).select_related("category", "organisation")
+    if f.neighbourhood:
+        # An offer for the whole city is there in every Stadtteil.
+        qs = qs.filter(Q(citywide=True) | Q(neighbourhoods=f.neighbourhood)).distinct()
+    elif f.district:
+        in_district = Offer.neighbourhoods.through.objects.filter(
+            offer_id=OuterRef("pk"), neighbourhood__district_id=f.district
+        )
+        qs = qs.filter(Q(citywide=True) | Exists(in_district))
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.target_group:
+        qs = json_array_has(qs, "target_groups", f.target_group)
+    if f.language:
+        qs = json_array_has(qs, "languages", f.language)
+    if f.free:
+        qs = qs.filter(is_free=True)
+    if f.q and search.query_words(f.q):
+        return search.order_by_rank(search.apply(qs, f.q))
+    return qs.order_by("title", "id")
+
+
+def json_array_has(qs: QuerySet, field: str, value: str) -> QuerySet:
+    """Rows whose JSON list `field` (a constant name) holds `value`: jsonb containment on PostgreSQL, json_each on
+    SQLite (which has no containment lookup)."""
+    if connection.features.supports_json_field_contains:
+        return qs.filter(**{f"{field}__contains": [value]})
+    table = qs.model._meta.db_table
+    return qs.extra(  # noqa: S610 - constant names; the value is a parameter
+        where=[f"EXISTS (SELECT 1 FROM json_each({table}.{field}) WHERE json_each.value = %s)"],  # noqa: S608
+        params=[value],
+    )
+
+
+def editable_by(user, city) -> QuerySet[Offer]:
+    """The offers `user` may correct: their organisations' offers, their districts' offers, or all for city-wide
+    staff."""
+    qs = Offer.objects.filter(city=city).select_related("category", "organisation")
+    if permissions.is_citywide_staff(user, city):
+        return qs
+    own = district_ids_for(user, city, roles={Role.COORDINATOR})
+    scope = Q(organisation__members__user=user)
+    if own:
+        scope |= Q(neighbourhoods__district_id__in=own)
+    return qs.filter(scope).distinct()
