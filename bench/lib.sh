@@ -91,10 +91,10 @@ run() {  # label, wrk script arguments (file PATHS.txt | path /some/path)
   local label=$1 out="${BENCH_TMP}/wrk-$1.txt"
   shift
   echo "== ${label}: warm-up ${WARMUP}, then ${DURATION} (${CONNECTIONS} connections, ${THREADS} threads)"
-  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${WARMUP}" -s bench/lookup.lua "${BASE}" -- "$@" >/dev/null
+  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${WARMUP}" -s "${WRK_SCRIPT:-bench/lookup.lua}" "${BASE}" -- "$@" >/dev/null
   local ticks_before
   ticks_before=$(cpu_ticks)
-  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${DURATION}" --latency -s bench/lookup.lua "${BASE}" -- "$@" \
+  wrk -t"${THREADS}" -c"${CONNECTIONS}" -d"${DURATION}" --latency -s "${WRK_SCRIPT:-bench/lookup.lua}" "${BASE}" -- "$@" \
     | tee "${out}" | grep -E "Requests/sec|99%|Non-2xx|Socket errors" || true
   local ticks=$(($(cpu_ticks) - ticks_before)) result
   result=$(grep '^RESULT' "${out}")

@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from quartier.events.api import router as events_router
+from quartier.funding.api import router as funding_router
+from quartier.offers.api import router as offers_router
 from quartier.places.api import router as places_router
 from quartier.suggestions.api import inbox_router as suggestions_inbox_router
 from quartier.suggestions.api import router as suggestions_router
@@ -14,7 +16,7 @@ api = NinjaAPI(
     title="Quartier API",
     version="1",
     description="Public data of district-based integration work: districts, neighbourhoods, contacts, lookup, "
-    "events, residents' suggestions; and the coordinators' suggestion inbox (browser session with CSRF).",
+    "events, offers and organisations, residents' suggestions, funding advice; and the coordinators' suggestion inbox (browser session with CSRF).",
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -44,3 +46,5 @@ api.add_router("/", places_router)
 api.add_router("/", events_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", suggestions_inbox_router)
+api.add_router("/", offers_router)
+api.add_router("/", funding_router)

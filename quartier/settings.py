@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "quartier.events",
     "quartier.suggestions",
     "quartier.offers",
+    "quartier.funding",
 ]
 
 MIDDLEWARE = [
@@ -238,7 +239,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = (
     [] if SECURE else ["security.W004", "security.W008", "security.W012", "security.W016"]
-)
+) + [
+    # The inbox indexes INCLUDE their filter columns for index-only scans on PostgreSQL; SQLite, which has no
+    # covering indexes, simply builds them without (suggestions/models.py).
+    "models.W040",
+]
 
 # Logging: what failed, never who (no request bodies, addresses or e-mail).
 LOG_LEVEL = env("QUARTIER_LOG_LEVEL", "INFO")
@@ -276,6 +281,10 @@ SUGGESTION_MIN_FILL_SECONDS = float(env("QUARTIER_SUGGESTION_MIN_FILL_SECONDS", 
 SUGGESTION_OVERDUE_DAYS = int(env("QUARTIER_SUGGESTION_OVERDUE_DAYS", "14"))
 # Offers: an offer not confirmed by its organisation for this many days is flagged (and its organisation asked
 # to confirm by a link); it is hidden from the public this many days later.
+# Links in mails sent by timers (no request to take the host from), for a city without its own domain.
+SITE_URL = env("QUARTIER_SITE_URL", "http://127.0.0.1:8000")
+# Comparisons of project ideas per address and hour (the comparison is the most expensive public request).
+FUNDING_SIMILAR_RATE_LIMIT = int(env("QUARTIER_FUNDING_SIMILAR_RATE_LIMIT", "600"))
 OFFER_CONFIRM_DAYS = int(env("QUARTIER_OFFER_CONFIRM_DAYS", "365"))
 OFFER_HIDE_AFTER_DAYS = int(env("QUARTIER_OFFER_HIDE_AFTER_DAYS", "92"))
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))

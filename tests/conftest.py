@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from quartier.accounts.models import Membership, Role, User
+from quartier.funding import comparison
 from quartier.places import finder
 from quartier.places.models import City, District
 from quartier.places.selectors import forget_host_cache
@@ -25,6 +26,7 @@ def _fresh_process_caches(request):
     """Rate-limit counters and host lookups never leak between tests; finder indexes rebuild when a test
     changed place data (a rolled-back transaction sends no signal, so the test's changes would stay cached)."""
     forget_host_cache()
+    comparison.forget()
     cache.clear()
     uses_db = any(f in request.fixturenames for f in ("db", "transactional_db", "essen"))
     if uses_db and "transactional_db" not in request.fixturenames:
@@ -32,6 +34,7 @@ def _fresh_process_caches(request):
     before = _revisions() if uses_db else None
     yield
     forget_host_cache()
+    comparison.forget()
     if uses_db and _revisions() != before:
         finder.forget_indexes()
 

@@ -27,3 +27,11 @@ urlpatterns += [
 from quartier.suggestions import workspace_urls as suggestions  # noqa: E402
 
 urlpatterns += suggestions.urlpatterns
+
+from quartier.offers import workspace_urls as offers  # noqa: E402
+
+urlpatterns += offers.urlpatterns
+
+from quartier.funding import workspace_urls as funding  # noqa: E402
+
+urlpatterns += funding.urlpatterns

@@ -13,3 +13,15 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text).strip()
+
+
+def as_id(text, *, maximum: int = 2**63 - 1) -> int | None:
+    """`text` as a database id or number if it is one (ASCII digits only, within a BIGINT), else None.
+
+    `str.isdigit()` alone also accepts "²" or "٣", which `int()` then refuses or the database cannot store.
+    """
+    text = str(text).strip() if text is not None else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= maximum else None

@@ -14,7 +14,7 @@ from pydantic import Field
 from quartier.core import listcache
 from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate
 from quartier.places import selectors as places
-from quartier.places.models import District, Neighbourhood
+from quartier.places.models import District
 
 from . import selectors
 from .ical import calendar_for
@@ -132,9 +132,7 @@ def filters_from(city, params: EventQuery) -> selectors.EventFilters:
             raise _invalid("district", "unknown district")
         filters.districts = [district.pk]
     if params.neighbourhood:
-        key = params.neighbourhood.strip()
-        qs = Neighbourhood.objects.defer("boundary").filter(city=city)
-        n = qs.filter(number=int(key)).first() if key.isdigit() else qs.filter(name__iexact=key).first()
+        n = places.neighbourhood_by_key(city, params.neighbourhood)
         if n is None:
             raise _invalid("neighbourhood", "unknown neighbourhood")
         filters.neighbourhoods = [n.pk]

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from quartier.core.text import as_id
+
 from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
 
@@ -192,8 +194,9 @@ def public_programmes(city) -> QuerySet[Programme]:
 def programme_by_key(city, key: str) -> Programme | None:
     """A programme by id or slug (the API accepts both)."""
     programmes = Programme.objects.filter(city=city)
-    if key.isdigit():
-        return programmes.filter(pk=int(key)).first()
+    number = as_id(key)
+    if number is not None:
+        return programmes.filter(pk=number).first()
     return programmes.filter(slug=key[:220]).first()
 
 

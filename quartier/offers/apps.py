@@ -7,3 +7,6 @@ class OffersConfig(AppConfig):
     label = "offers"
     verbose_name = _("Angebote")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

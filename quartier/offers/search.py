@@ -4,7 +4,8 @@
   umlauts) and reduced by the German Snowball stemmer, ranked by bm25; typos are corrected against the table's
   own vocabulary (`fts5vocab`) with rapidfuzz.
 - PostgreSQL: `german` text search with `unaccent` (the configuration `quartier_german`, created by the
-  migration) over `Offer.search_document`, with a GIN expression index, ranked by `ts_rank_cd`; typos are
+  migration) over `Offer.search_document`, stored as the generated column `search_vector` with a GIN index
+  (migration 0003, so that ranking does not parse every match again), ranked by `ts_rank_cd`; typos are
   corrected against the lexemes in `SearchTerm` with `pg_trgm`.
 
 Both read a query the same way: every word must match (in any form: "Kindern" finds "Kinder", "Mutter" finds
@@ -37,7 +38,7 @@ FTS_TABLE = "offers_offer_fts"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STEMMER = snowballstemmer.stemmer("german")
-_STOP = frozenset(
+STOP_WORDS = _STOP = frozenset(
     [
         "und",
         "oder",
@@ -91,6 +92,10 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
 
 
 def stems(text: str) -> list[str]:
@@ -249,7 +254,7 @@ def _pg_apply(qs: QuerySet, terms: list[str]) -> QuerySet:
         return qs.annotate(search_rank=RawSQL("0.0", [], output_field=FloatField()))
     tsquery = " & ".join(groups)
     table = qs.model._meta.db_table
-    vector = f"to_tsvector('{PG_CONFIG}'::regconfig, {table}.search_document)"
+    vector = f"{table}.search_vector"  # generated from search_document (migration 0003)
     return qs.extra(
         where=[f"{vector} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)"], params=[tsquery]
     ).annotate(

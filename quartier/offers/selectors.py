@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from quartier.accounts.models import Role
 from quartier.accounts.permissions import district_ids_for
+from quartier.places.models import Neighbourhood
 
 from . import permissions, search
 from .models import Offer
@@ -40,12 +41,16 @@ def public_search(city, filters: OfferFilters | None = None) -> QuerySet[Offer]:
     qs = visible(city).select_related("category", "organisation")
     if f.neighbourhood:
         # An offer for the whole city is there in every Stadtteil.
-        qs = qs.filter(Q(citywide=True) | Q(neighbourhoods=f.neighbourhood)).distinct()
-    elif f.district:
-        in_district = Offer.neighbourhoods.through.objects.filter(
-            offer_id=OuterRef("pk"), neighbourhood__district_id=f.district
+        here = Offer.neighbourhoods.through.objects.filter(neighbourhood_id=f.neighbourhood).values(
+            "offer_id"
         )
-        qs = qs.filter(Q(citywide=True) | Exists(in_district))
+        qs = qs.filter(Q(citywide=True) | Q(pk__in=here))  # a subquery, not a join: no DISTINCT needed
+    elif f.district:
+        neighbourhoods = Neighbourhood.objects.filter(district_id=f.district).values("pk")
+        here = Offer.neighbourhoods.through.objects.filter(neighbourhood_id__in=neighbourhoods).values(
+            "offer_id"
+        )
+        qs = qs.filter(Q(citywide=True) | Q(pk__in=here))
     if f.category:
         qs = qs.filter(category_id=f.category)
     if f.target_group:

@@ -7,7 +7,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.tokens import new_token, token_hash
 
-from . import permissions, search
+from . import permissions, search, signals
 from .models import Offer, OfferCategory, TargetGroup
 
 LANGUAGE_CODE_MAX = 8
@@ -212,7 +215,7 @@ def offer_update(*, actor, offer: Offer, data: OfferData, expected_version: int)
 def confirm_link_token(offer: Offer) -> str:
     """A new one-click confirmation token for the reminder mail (only its hash is stored)."""
     token, digest = new_token()
-    Offer.objects.filter(pk=offer.pk).update(confirm_token_hash=digest)
+    Offer.objects.filter(pk=offer.pk).update(confirm_token_hash=digest)  # nothing public changes
     return token
 
 
@@ -244,6 +247,8 @@ def reindex(offers) -> int:
         offer.search_document = search_document(offer, list(offer.neighbourhoods.all()))
     Offer.objects.bulk_update(rows, ["search_document"], batch_size=1000)
     search.index(rows)
+    for city_id in {o.city_id for o in rows}:
+        signals.retire(city_id)
     return len(rows)
 
 
@@ -277,3 +282,47 @@ def ensure_default_categories(city) -> int:
         ]
     OfferCategory.objects.bulk_create(new)
     return len(new)
+
+
+def send_confirmation_reminders(*, base_url: str = "", now=None) -> tuple[int, int]:
+    """Mail each published offer not confirmed for the configured time once: to the offer's contact address, else
+    its organisation's. Returns (sent, offers without any address). The offer is hidden `OFFER_HIDE_AFTER_DAYS`
+    later unless someone confirms or edits it."""
+    now = now or timezone.now()
+    due = (
+        Offer.objects.filter(
+            status=Offer.Status.PUBLISHED,
+            confirmed_at__lt=now - Offer.stale_after(),
+            reminder_sent_at__isnull=True,
+        )
+        .select_related("city", "organisation")
+        .order_by("pk")
+    )
+    sent = without = 0
+    for offer in due.iterator(chunk_size=200):
+        address = offer.contact_email or offer.organisation.email
+        if not address:
+            without += 1
+            continue
+        with transaction.atomic():
+            token = confirm_link_token(offer)
+            with translation.override(settings.LANGUAGE_CODE):
+                path = reverse("public:offer_confirm", kwargs={"token": token})
+                host = base_url.rstrip("/") or (
+                    f"https://{offer.city.domain}" if offer.city.domain else settings.SITE_URL.rstrip("/")
+                )
+                body = render_to_string(
+                    "offers/email/confirm.txt",
+                    {
+                        "offer": offer,
+                        "title": offer.title,
+                        "months": settings.OFFER_CONFIRM_DAYS // 30,
+                        "confirm_url": f"{host}{path}",
+                        "hide_on": timezone.localtime(offer.confirmed_at + Offer.hidden_after()),
+                    },
+                )
+                subject = _("Bitte bestätigen: %(title)s") % {"title": offer.title}
+            EmailMessage(subject=subject, body=body, to=[address]).send()
+            Offer.objects.filter(pk=offer.pk).update(reminder_sent_at=now)
+        sent += 1
+    return sent, without

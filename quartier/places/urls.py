@@ -1,6 +1,8 @@
 from django.urls import path
 
 from quartier.events import urls as events_urls
+from quartier.funding import urls as funding_urls
+from quartier.offers import urls as offers_urls
 from quartier.organisations.views import public as organisations_public
 from quartier.suggestions import urls as suggestions_urls
 
@@ -22,5 +24,7 @@ urlpatterns = [
     path("einladung/<str:token>/", organisations_public.invitation_accept, name="invitation"),
     *events_urls.urlpatterns,
     *suggestions_urls.urlpatterns,
+    *offers_urls.urlpatterns,
+    *funding_urls.urlpatterns,
     path("datenquellen/", public.data_sources, name="data_sources"),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from quartier.accounts.permissions import can_use_workspace
 from quartier.accounts.selectors import work_scope
+from quartier.core.text import as_id
 from quartier.core.tokens import token_hash
 
 from .models import Suggestion
@@ -71,13 +72,13 @@ def inbox(user, city, filters: InboxFilters | None = None) -> QuerySet[Suggestio
         qs = qs.filter(assigned_to=user)
     elif f.assigned == "nobody":
         qs = qs.filter(assigned_to__isnull=True)
-    elif f.assigned and f.assigned.isdigit():
-        qs = qs.filter(assigned_to_id=int(f.assigned))
+    elif f.assigned and as_id(f.assigned, maximum=2**31 - 1) is not None:
+        qs = qs.filter(assigned_to_id=as_id(f.assigned))
     if f.q:
         for word in f.q.split()[:8]:
             condition = Q(text__icontains=word) | Q(public_answer__icontains=word)
-            if word.isdigit():
-                condition |= Q(pk=int(word))
+            if as_id(word) is not None:
+                condition |= Q(pk=as_id(word))
             qs = qs.filter(condition)
     return qs.order_by("-created_at", "-id")
 

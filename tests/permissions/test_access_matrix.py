@@ -44,6 +44,17 @@ def only(allowed, *, status=200, anonymous=302, others=403):
     return expected
 
 
+COVERAGE = only(
+    [
+        "coordinator_own_district",
+        "coordinator_other_district",
+        "fallback_team",
+        "central_steering",
+        "city_admin",
+        "platform_admin",
+    ]
+)
+
 # "Own district" means Stadtbezirk III for the district-bound roles; the example paths point into III.
 PAGES = {
     "public:home": ("GET", "/de/", everyone(200)),
@@ -127,6 +138,28 @@ PAGES = {
     "public:suggestions": ("GET", "/de/vorschlaege/", everyone(200)),
     "public:suggestion_new": ("GET", "/de/vorschlaege/neu/", everyone(200)),
     "public:suggestion_status": ("GET", "/de/vorschlaege/status/" + "0" * 64 + "/", everyone(404)),
+    # Offers and organisations are public; the coverage matrix is for coordinators and city-wide staff.
+    "public:offers": ("GET", "/de/angebote/", everyone(200)),
+    "public:offer": ("GET", "/de/angebote/{offer_slug}/", everyone(200)),
+    "public:organisation": ("GET", "/de/organisationen/demo-verein-iii/", everyone(200)),
+    "public:offer_confirm": ("GET", "/de/angebote/bestaetigen/falsches-token-0123456789/", everyone(404)),
+    "workspace:offer_coverage": ("GET", "/de/arbeitsbereich/angebote/abdeckung/", COVERAGE),
+    "workspace:offer_coverage_csv": ("GET", "/de/arbeitsbereich/angebote/abdeckung.csv", COVERAGE),
+    # Funding advice: the request form is public; a wrong status token is 404.
+    "public:funding_new": ("GET", "/de/foerderberatung/", everyone(200)),
+    "public:funding_status": ("GET", "/de/foerderberatung/status/" + "0" * 64 + "/", everyone(404)),
+    # A consultation from Altendorf (III, which has its own coordinator): 404 for everyone outside its scope.
+    "workspace:funding": ("GET", "/de/arbeitsbereich/foerderberatung/", only(HANDLERS, others=403)),
+    "workspace:funding_detail": (
+        "GET",
+        "/de/arbeitsbereich/foerderberatung/{consultation}/",
+        {**only(HANDLERS, others=403), "coordinator_other_district": 404, "fallback_team": 404},
+    ),
+    "workspace:funding_programmes": (
+        "GET",
+        "/de/arbeitsbereich/foerderprogramme/",
+        only(HANDLERS, others=403),
+    ),
     "healthz": ("GET", "/healthz", everyone(200)),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }
@@ -147,6 +180,41 @@ API = {
         everyone(200),
     ),
     ("GET", "/api/v1/cities/{city}/programmes"): ("/api/v1/cities/essen/programmes", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/offers"): ("/api/v1/cities/essen/offers", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/offers/{offer_id}"): (
+        "/api/v1/cities/essen/offers/{offer_id}",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city}/offer-categories"): (
+        "/api/v1/cities/essen/offer-categories",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city}/organisations"): ("/api/v1/cities/essen/organisations", everyone(200)),
+    ("GET", "/api/v1/cities/{city}/organisations/{organisation_id}"): (
+        "/api/v1/cities/essen/organisations/{organisation_id}",
+        everyone(200),
+    ),
+    # Funding: the writes need a body (422 for everyone without one); a wrong status token is 404.
+    ("POST", "/api/v1/cities/{city}/funding/similar"): (
+        "/api/v1/cities/essen/funding/similar",
+        everyone(422),
+    ),
+    ("POST", "/api/v1/cities/{city}/funding/consultations"): (
+        "/api/v1/cities/essen/funding/consultations",
+        everyone(422),
+    ),
+    ("GET", "/api/v1/cities/{city}/funding/consultations/status/{token}"): (
+        "/api/v1/cities/essen/funding/consultations/status/falsches-token",
+        everyone(404),
+    ),
+    ("POST", "/api/v1/cities/{city}/funding/consultations/status/{token}/appointment"): (
+        "/api/v1/cities/essen/funding/consultations/status/falsches-token/appointment",
+        everyone(422),
+    ),
+    ("GET", "/api/v1/cities/{city}/funding/programmes"): (
+        "/api/v1/cities/essen/funding/programmes",
+        everyone(200),
+    ),
     # Suggestions: submitting needs a body (an empty one is 422 for everyone); a wrong status token is 404.
     ("POST", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(422)),
     ("GET", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(200)),
@@ -279,11 +347,31 @@ def suggestion_iii(essen):
     return submit(essen, place="Altendorf")[0]
 
 
+@pytest.fixture
+def consultation_iii(essen, suggestion_iii):
+    """A request for funding advice from Altendorf (III, with the coordinator made by suggestion_iii)."""
+    from tests.funding.conftest import file_request
+
+    return file_request(essen, places=("Altendorf",))[0]
+
+
+@pytest.fixture
+def offer_iii(essen, organisation_iii):
+    """A public offer in Altendorf (Stadtbezirk III) of the organisation of III."""
+    from tests.offers.conftest import make_offer
+
+    return make_offer(essen, organisation_iii[0], "Demo-Sprachcafé", places=("Altendorf",))
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_pages(client, essen, organisation_iii, public_event, suggestion_iii, name, role):
+def test_pages(
+    client, essen, organisation_iii, public_event, suggestion_iii, offer_iii, consultation_iii, name, role
+):
     method, path, expected = PAGES[name]
     path = path.format(
+        consultation=consultation_iii.pk,
+        offer_slug=offer_iii.slug,
         suggestion=suggestion_iii.pk,
         org=organisation_iii[0].pk,
         org_other=organisation_iii[1].pk,
@@ -301,9 +389,14 @@ def test_pages(client, essen, organisation_iii, public_event, suggestion_iii, na
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation", sorted(API))
-def test_api(client, essen, public_event, suggestion_iii, operation, role):
+def test_api(client, essen, public_event, suggestion_iii, offer_iii, operation, role):
     path, expected = API[operation]
-    path = path.format(event_id=public_event.pk, suggestion_id=suggestion_iii.pk)
+    path = path.format(
+        event_id=public_event.pk,
+        suggestion_id=suggestion_iii.pk,
+        offer_id=offer_iii.pk,
+        organisation_id=offer_iii.organisation_id,
+    )
     user = user_for(role, essen)
     if user:
         client.force_login(user)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.accounts.selectors import work_recipients
 from quartier.core import ratelimit
+from quartier.core.text import as_id
 from quartier.core.tokens import secret_page
 from quartier.places import finder
 from quartier.places.forms import FinderForm
@@ -58,7 +59,7 @@ def _finder(request, city) -> dict:
 
 def _form_page(request, city, form: SuggestionForm, *, form_key: str, status: int = 200):
     selected = form["neighbourhood"].value()
-    selected_id = int(selected) if isinstance(selected, str) and selected.isdigit() else None
+    selected_id = as_id(selected) if isinstance(selected, str) else None
     context = {
         "form": form,
         "form_key": form_key,

@@ -82,3 +82,18 @@ class Command(BaseCommand):
 
         made = create_demo_suggestions(the_city, seed=seed)
         self.stdout.write(f"Demo suggestions: {made} created" + ("" if made else " (already there)"))
+        from quartier.offers.demo import create_demo_offers
+
+        sizes = {"city": (300, 1000), "bench": (3000, 50_000)}[scale]
+        counts = create_demo_offers(the_city, seed=seed, organisations=sizes[0], offers=sizes[1])
+        self.stdout.write(
+            f"Demo offers: {counts['organisations']} organisation(s), {counts['offers']} offer(s) created"
+            + ("" if counts["offers"] else " (already there)")
+        )
+        from quartier.funding.demo import create_demo_funding
+
+        counts = create_demo_funding(the_city, seed=seed)
+        self.stdout.write(
+            f"Demo funding advice: {counts['programmes']} programme(s), {counts['consultations']} consultation(s)"
+            + ("" if counts["consultations"] else " (already there)")
+        )

@@ -1,0 +1,14 @@
+"""Remove contact data of funding consultations by the retention rule (run daily by a timer)."""
+
+from django.core.management.base import BaseCommand
+
+from quartier.funding.services import purge_personal_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove contact data of consultations 6 months after they ended or 24 months after the last activity."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"consultations anonymised: {purge_personal_data()}")

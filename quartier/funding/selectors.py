@@ -1,0 +1,78 @@
+"""Reads of consultations and programmes, with the district scope applied here and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from quartier.accounts.models import Membership, Role
+from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
+from quartier.core.tokens import token_hash
+
+from .models import FundingConsultation, FundingProgramme, ProgrammeDeadline
+from .permissions import handles_consultations
+
+
+def scope(user, city) -> Q | None:
+    """None: all of the city. Coordinators: consultations touching one of their districts. Fallback team: those
+    with a district without an active coordinator, and those without a district."""
+    roles = roles_in(user, city)
+    if is_platform_admin(user) or Role.CITY_ADMIN in roles:
+        return None
+    condition = Q(pk__in=[])
+    own = district_ids_for(user, city, roles={Role.COORDINATOR})
+    if own:
+        condition |= Q(districts__in=own) | Q(district_id__in=own)
+    if Role.FALLBACK in roles:
+        covered = Membership.objects.filter(
+            city=city, role=Role.COORDINATOR, user__is_active=True, district_id=OuterRef("district_id")
+        )
+        condition |= Q(district__isnull=True) | ~Exists(covered)
+    return condition
+
+
+def inbox(user, city) -> QuerySet[FundingConsultation]:
+    if not handles_consultations(user, city):
+        return FundingConsultation.objects.none()
+    qs = FundingConsultation.objects.filter(city=city)
+    condition = scope(user, city)
+    if condition is not None:
+        qs = qs.filter(pk__in=FundingConsultation.objects.filter(city=city).filter(condition).values("pk"))
+    return qs.select_related("district", "organisation", "assigned_to").defer("district__boundary")
+
+
+def consultation_for(user, city, pk: int) -> FundingConsultation | None:
+    return inbox(user, city).filter(pk=pk).first()
+
+
+def by_status_token(token: str) -> FundingConsultation | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        FundingConsultation.objects.filter(
+            status_token_hash=token_hash(token), status_link_expires_at__gt=timezone.now()
+        )
+        .select_related("city", "district")
+        .defer("city__boundary", "district__boundary")
+        .first()
+    )
+
+
+def programmes(city) -> QuerySet[FundingProgramme]:
+    return FundingProgramme.objects.filter(city=city, is_active=True).order_by("name")
+
+
+def upcoming_deadlines(city, *, days: int = 120, today=None) -> QuerySet[ProgrammeDeadline]:
+    today = today or timezone.localdate()
+    return (
+        ProgrammeDeadline.objects.filter(
+            programme__city=city,
+            programme__is_active=True,
+            date__gte=today,
+            date__lte=today + timedelta(days=days),
+        )
+        .select_related("programme")
+        .order_by("date", "programme__name")
+    )

@@ -1,0 +1,1 @@
+"""Views of funding advice; the public pages are in `public`."""

@@ -1,0 +1,463 @@
+"""The coordinators' pages of funding advice: the list of consultations, one consultation with the comparison and
+its workflow, and the funding programmes.
+
+Every lookup of a consultation goes through `selectors.consultation_for`, so a consultation of another district is
+a 404 (never a 403 that would confirm it exists).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from quartier.accounts.permissions import require_workspace
+from quartier.offers.models import OfferCategory, TargetGroup
+
+from .. import comparison, selectors, services, workflow
+from ..models import ConsultationSlot, FundingConsultation, ProgrammeDeadline
+from ..permissions import handles_consultations
+from ..workspace_forms import (
+    AdviseForm,
+    ApplyForm,
+    ApproveForm,
+    AssignForm,
+    ConfirmForm,
+    FilterForm,
+    ProposeForm,
+    RejectForm,
+    RunningForm,
+    WithdrawForm,
+    slot_label,
+)
+
+S = FundingConsultation.Status
+PAGE_SIZE = 50
+MAX_PK = 2**31 - 1
+
+# The thesaurus' concepts (thesaurus.CONCEPTS) in words, for the reasons of the comparison.
+TOPICS = {
+    "conversation": gettext_lazy("Gespräch und Austausch"),
+    "language": gettext_lazy("Sprache"),
+    "course": gettext_lazy("Kurs und Lernen"),
+    "homework": gettext_lazy("Hausaufgabenhilfe"),
+    "school": gettext_lazy("Schule"),
+    "counselling": gettext_lazy("Beratung"),
+    "legal": gettext_lazy("Recht und Aufenthalt"),
+    "debt": gettext_lazy("Schulden und Geld"),
+    "trauma": gettext_lazy("seelische Gesundheit"),
+    "health": gettext_lazy("Gesundheit"),
+    "job": gettext_lazy("Arbeit und Ausbildung"),
+    "digital": gettext_lazy("Digitales"),
+    "sport": gettext_lazy("Sport und Bewegung"),
+    "youth_room": gettext_lazy("Jugendtreff"),
+    "music": gettext_lazy("Musik"),
+    "culture": gettext_lazy("Kultur"),
+    "meeting": gettext_lazy("Treffpunkt und Begegnung"),
+    "mentoring": gettext_lazy("Patenschaft und Begleitung"),
+    "reading": gettext_lazy("Lesen"),
+    "childcare": gettext_lazy("Kinderbetreuung"),
+    "kita": gettext_lazy("Kita"),
+    "translation": gettext_lazy("Übersetzen und Dolmetschen"),
+    "sewing": gettext_lazy("Nähen"),
+    "cooking": gettext_lazy("Kochen"),
+    "garden": gettext_lazy("Garten"),
+    "evening": gettext_lazy("Abendangebot"),
+    "girls": gettext_lazy("Mädchen"),
+    "fathers": gettext_lazy("Väter"),
+    "mothers": gettext_lazy("Mütter"),
+}
+LANGUAGES = {
+    "ar": gettext_lazy("Arabisch"),
+    "en": gettext_lazy("Englisch"),
+    "fa": gettext_lazy("Persisch"),
+    "fr": gettext_lazy("Französisch"),
+    "ru": gettext_lazy("Russisch"),
+    "tr": gettext_lazy("Türkisch"),
+    "uk": gettext_lazy("Ukrainisch"),
+    "ku": gettext_lazy("Kurdisch"),
+    "pl": gettext_lazy("Polnisch"),
+    "ro": gettext_lazy("Rumänisch"),
+    "bg": gettext_lazy("Bulgarisch"),
+    "ti": gettext_lazy("Tigrinya"),
+    "so": gettext_lazy("Somali"),
+    "ps": gettext_lazy("Paschtu"),
+    "es": gettext_lazy("Spanisch"),
+    "it": gettext_lazy("Italienisch"),
+}
+
+
+def _require_handler(request) -> None:
+    require_workspace(request.user, request.city)
+    if not handles_consultations(request.user, request.city):
+        raise PermissionDenied
+
+
+def _label(status: str) -> str:
+    try:
+        return str(S(status).label)
+    except ValueError:
+        return status
+
+
+def _days_open(consultation: FundingConsultation, now) -> int:
+    end = consultation.closed_at if consultation.status in workflow.ENDED and consultation.closed_at else now
+    return max((end - consultation.created_at).days, 0)
+
+
+# --- the list ---------------------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@never_cache
+def consultation_list(request):
+    """The consultations in the user's scope, 50 a page, without contact data; next to it the coming deadlines."""
+    _require_handler(request)
+    form = FilterForm(request.GET or None, user=request.user, city=request.city)
+    status = 200
+    scope = selectors.inbox(request.user, request.city)
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("*")))
+    open_count = sum(counts.get(s, 0) for s in workflow.OPEN)
+    page = None
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        rows = scope.defer("contact_name", "contact_email", "contact_phone", "advice_notes")
+        if data.get("status") == "open":
+            rows = rows.filter(status__in=workflow.OPEN)
+        elif data.get("status"):
+            rows = rows.filter(status=data["status"])
+        if data.get("district"):
+            district = data["district"]
+            rows = rows.filter(
+                pk__in=FundingConsultation.objects.filter(
+                    Q(district_id=district) | Q(districts__id=district)
+                ).values("pk")
+            )
+        q = data.get("q")
+        if q:
+            condition = Q(title__icontains=q) | Q(description__icontains=q)
+            if q.isdigit() and int(q) <= MAX_PK:
+                condition |= Q(pk=int(q))
+            rows = rows.filter(condition)
+        rows = rows.prefetch_related("neighbourhoods")
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        now = timezone.now()
+        for consultation in page.object_list:
+            consultation.days_open = _days_open(consultation, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "funding/workspace/list.html",
+        {
+            "form": form,
+            "page": page,
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in S.choices],
+            "open_count": open_count,
+            "query": query.urlencode(),
+            "deadlines": selectors.upcoming_deadlines(request.city),
+        },
+        status=status,
+    )
+
+
+# --- one consultation -------------------------------------------------------------------------------------------
+
+ACTIONS = ["propose", "confirm", "advise", "apply", "approve", "reject", "running", "withdraw", "assign"]
+ACTION_STATUS = {
+    "propose": S.SLOTS_PROPOSED,
+    "confirm": S.APPOINTMENT_CONFIRMED,
+    "advise": S.ADVISED,
+    "apply": S.APPLIED,
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
+    "running": S.RUNNING,
+    "withdraw": S.WITHDRAWN,
+}
+
+
+def _form(action: str, consultation: FundingConsultation, user, data=None):
+    city = consultation.city
+    initial = {"version": consultation.version}
+    kwargs = {"prefix": action}
+    if data is None:
+        kwargs["initial"] = initial
+    if action == "propose":
+        return ProposeForm(data, **kwargs)
+    if action == "confirm":
+        return ConfirmForm(data, consultation=consultation, **kwargs)
+    if action == "advise":
+        if data is None:
+            kwargs["initial"] = {
+                **initial,
+                "advice_notes": consultation.advice_notes,
+                "recommended_programmes": list(
+                    consultation.recommended_programmes.values_list("pk", flat=True)
+                ),
+            }
+        return AdviseForm(data, city=city, **kwargs)
+    if action in ("apply", "approve", "reject"):
+        if data is None:
+            kwargs["initial"] = {**initial, "result_programme": consultation.result_programme_id}
+        cls = {"apply": ApplyForm, "approve": ApproveForm, "reject": RejectForm}[action]
+        return cls(data, city=city, **kwargs)
+    if action == "running":
+        return RunningForm(data, consultation=consultation, **kwargs)
+    if action == "withdraw":
+        return WithdrawForm(data, **kwargs)
+    if data is None:
+        kwargs["initial"] = {**initial, "assigned_to": consultation.assigned_to_id}
+    return AssignForm(data, consultation=consultation, user=user, **kwargs)
+
+
+def _shown(consultation: FundingConsultation, submitted: str | None) -> list[str]:
+    """The forms the page shows: the workflow's next steps, assignment, and the one just sent (so that its errors
+    or, after a conflict, the typed values stay visible even when the step no longer fits the stored state)."""
+    nxt = set(workflow.next_statuses(consultation.status))
+    shown = [a for a, to in ACTION_STATUS.items() if to in nxt]
+    if "confirm" in shown and not consultation.slots.filter(is_withdrawn=False, is_chosen=False).exists():
+        shown.remove("confirm")
+    shown.append("assign")
+    if submitted in ACTIONS and submitted not in shown:
+        shown.insert(0, submitted)
+    return shown
+
+
+def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
+    """Run the service for one action with a valid form; returns the success message."""
+    data = form.cleaned_data
+    version = data["version"]
+    if action == "propose":
+        services.propose_slots(
+            actor=user,
+            consultation=consultation,
+            slots=data["slots"],
+            expected_version=version,
+            message=data["message"],
+        )
+        return _("Die Terminvorschläge wurden gespeichert und an die anfragende Person geschickt.")
+    if action == "confirm":
+        # choose_slot has no optimistic lock of its own: compare the version the page showed first.
+        current = FundingConsultation.objects.get(pk=consultation.pk)
+        if current.version != version:
+            raise services.Conflict(current)
+        services.choose_slot(consultation=consultation, slot_id=data["slot"], actor=user)
+        return _("Der Termin ist bestätigt.")
+    if action == "advise":
+        services.advise(
+            actor=user,
+            consultation=consultation,
+            notes=data["advice_notes"],
+            recommended=list(data["recommended_programmes"]),
+            expected_version=version,
+        )
+        return _("Die Beratung wurde gespeichert.")
+    if action == "apply":
+        services.mark_applied(
+            actor=user,
+            consultation=consultation,
+            programme=data["result_programme"],
+            expected_version=version,
+            message=data["message"],
+        )
+        return _("Der Antrag ist eingetragen.")
+    if action in ("approve", "reject"):
+        services.decide(
+            actor=user,
+            consultation=consultation,
+            approved=action == "approve",
+            programme=data["result_programme"],
+            amount=data.get("result_amount"),
+            expected_version=version,
+            message=data["message"],
+        )
+        return (
+            _("Die Bewilligung ist eingetragen.")
+            if action == "approve"
+            else _("Die Ablehnung ist eingetragen.")
+        )
+    if action == "running":
+        services.start_project(
+            actor=user,
+            consultation=consultation,
+            offers=list(data["offers"]),
+            events=list(data["events"]),
+            expected_version=version,
+            message=data["message"],
+        )
+        return _("Das Projekt läuft.")
+    if action == "withdraw":
+        services.withdraw(
+            consultation=consultation, actor=user, expected_version=version, message=data["message"]
+        )
+        return _("Die Anfrage wurde zurückgezogen.")
+    services.assign(actor=user, consultation=consultation, user=form.assignee, expected_version=version)
+    return _("Die Zuständigkeit wurde gespeichert.")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field == "slots":
+                field = "date_0"
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _reason_texts(reasons: list[dict], categories: dict[str, str]) -> list[str]:
+    groups = dict(TargetGroup.choices)
+    texts = []
+    for reason in reasons:
+        kind = reason.get("kind")
+        if kind == "shared_words":
+            texts.append(_("gemeinsame Wörter: %(words)s") % {"words": ", ".join(reason["words"])})
+        elif kind == "same_topic":
+            topics = ", ".join(str(TOPICS.get(t, t)) for t in reason["topics"])
+            texts.append(_("gleiches Thema: %(topics)s") % {"topics": topics})
+        elif kind == "same_target_group":
+            names = ", ".join(str(groups.get(g, g)) for g in reason["target_groups"])
+            texts.append(_("gleiche Zielgruppe: %(groups)s") % {"groups": names})
+        elif kind == "same_category":
+            name = categories.get(reason["category"], reason["category"])
+            texts.append(_("gleiche Kategorie: %(category)s") % {"category": name})
+        elif kind == "same_language":
+            names = ", ".join(str(LANGUAGES.get(code, code)) for code in reason["languages"])
+            texts.append(_("gleiche Sprache: %(languages)s") % {"languages": names})
+    return texts
+
+
+def _gap_text(gap: dict) -> str:
+    places = ", ".join(gap.get("neighbourhoods", []))
+    if gap.get("kind") == "category":
+        return _("Kein Angebot der Kategorie „%(name)s“ in: %(places)s") % {
+            "name": gap["name"],
+            "places": places,
+        }
+    return _("Kein Angebot für %(name)s in: %(places)s") % {"name": gap["name"], "places": places}
+
+
+def _comparison(request, consultation: FundingConsultation, neighbourhoods) -> dict:
+    result = comparison.compare(
+        request.city,
+        title=consultation.title,
+        description=consultation.description,
+        neighbourhoods=neighbourhoods,
+        target_groups=consultation.target_groups,
+        request=request,
+    )
+    categories = dict(OfferCategory.objects.filter(city=request.city).values_list("slug", "name"))
+    return {
+        "items": [
+            {**item, "reason_texts": _reason_texts(item["reasons"], categories)} for item in result["items"]
+        ],
+        "gaps": [_gap_text(g) for g in result["gaps"]],
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def consultation_detail(request, pk: int):
+    """One consultation with the contact data (the view is audited), the comparison, the steps and the workflow."""
+    _require_handler(request)
+    consultation = selectors.consultation_for(request.user, request.city, pk) if pk <= MAX_PK else None
+    if consultation is None:
+        raise Http404(_("Diese Beratung gibt es nicht oder Sie haben keinen Zugriff."))
+    status, conflict = 200, False
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {}
+    if request.method == "POST":
+        if action not in ACTIONS:
+            messages.error(request, _("Unbekannte Aktion."))
+            status, action = 400, None
+        else:
+            form = _form(action, consultation, request.user, request.POST)
+            forms[action] = form
+            if form.is_valid():
+                try:
+                    message = _apply(action, form, consultation, request.user)
+                except services.Conflict:
+                    # Show what is stored now, and keep what the person typed, against the new version.
+                    consultation = selectors.consultation_for(request.user, request.city, pk)
+                    if consultation is None:
+                        raise Http404 from None
+                    data = request.POST.copy()
+                    data[f"{action}-version"] = str(consultation.version)
+                    forms[action] = _form(action, consultation, request.user, data)
+                    forms[action].is_valid()
+                    conflict, status = True, 409
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                    status = 400
+                else:
+                    messages.success(request, message)
+                    return redirect("workspace:funding_detail", pk=pk)
+            else:
+                status = 400
+    services.record_view(request.user, consultation)
+    shown = _shown(consultation, action if status != 200 else None)
+    for name in shown:
+        forms.setdefault(name, _form(name, consultation, request.user))
+    neighbourhoods = list(consultation.neighbourhoods.select_related("district").defer("district__boundary"))
+    steps = list(consultation.steps.select_related("actor"))
+    for step in steps:
+        step.from_label = _label(step.from_status) if step.from_status else ""
+        step.to_label = _label(step.to_status)
+    slots = list(ConsultationSlot.objects.filter(consultation=consultation))
+    for slot in slots:
+        slot.label = slot_label(slot)
+    consultation.days_open = _days_open(consultation, timezone.now())
+    return render(
+        request,
+        "funding/workspace/detail.html",
+        {
+            "consultation": consultation,
+            "neighbourhoods": neighbourhoods,
+            "target_groups": [str(dict(TargetGroup.choices).get(g, g)) for g in consultation.target_groups],
+            "comparison": _comparison(request, consultation, neighbourhoods),
+            "steps": steps,
+            "slots": slots,
+            "actions": [(name, forms[name]) for name in shown],
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+# --- programmes -------------------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@never_cache
+def programme_list(request):
+    """The funding programmes of the city with their coming deadlines (maintained in the admin)."""
+    _require_handler(request)
+    today = timezone.localdate()
+    programmes = selectors.programmes(request.city).prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=ProgrammeDeadline.objects.filter(date__gte=today).order_by("date"),
+            to_attr="next_deadlines",
+        )
+    )
+    user = request.user
+    can_edit = user.is_staff and user.has_perm("funding.change_fundingprogramme")
+    return render(
+        request,
+        "funding/workspace/programmes.html",
+        {"programmes": programmes, "can_edit": can_edit},
+    )

@@ -1,0 +1,11 @@
+"""Workspace pages of funding advice, in the workspace namespace (included by quartier/accounts/workspace_urls.py)."""
+
+from django.urls import path
+
+from .views import workspace
+
+urlpatterns = [
+    path("foerderberatung/", workspace.consultation_list, name="funding"),
+    path("foerderberatung/<int:pk>/", workspace.consultation_detail, name="funding_detail"),
+    path("foerderprogramme/", workspace.programme_list, name="funding_programmes"),
+]

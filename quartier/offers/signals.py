@@ -1,0 +1,31 @@
+"""Retire the cached offer and organisation lists (listcache) whenever what they show may have changed."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from quartier.core import listcache
+from quartier.organisations.models import Organisation
+
+from .models import Offer, OfferCategory
+
+
+def retire(city_id: int) -> None:
+    from .api import list_scope
+
+    listcache.bump(list_scope(city_id))
+
+
+@receiver([post_save, post_delete], sender=Offer)
+@receiver([post_save, post_delete], sender=OfferCategory)
+@receiver([post_save, post_delete], sender=Organisation)
+def _changed(sender, instance, **kwargs) -> None:
+    retire(instance.city_id)
+
+
+@receiver(m2m_changed, sender=Offer.neighbourhoods.through)
+@receiver(m2m_changed, sender=Organisation.districts.through)
+def _places_changed(sender, instance, action, **kwargs) -> None:
+    if action.startswith("post_") and hasattr(instance, "city_id"):
+        retire(instance.city_id)
