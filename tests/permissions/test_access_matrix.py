@@ -145,6 +145,29 @@ PAGES = {
     "public:offer_confirm": ("GET", "/de/angebote/bestaetigen/falsches-token-0123456789/", everyone(404)),
     "workspace:offer_coverage": ("GET", "/de/arbeitsbereich/angebote/abdeckung/", COVERAGE),
     "workspace:offer_coverage_csv": ("GET", "/de/arbeitsbereich/angebote/abdeckung.csv", COVERAGE),
+    # Maintaining offers: members of an organisation (the matrix's member belongs to the other organisation),
+    # coordinators for organisations and offers of their districts, city-wide staff for all.
+    "workspace:offers": (
+        "GET",
+        "/de/arbeitsbereich/angebote/",
+        only(["organisation_member", *HANDLERS]),
+    ),
+    "workspace:offer_new": (
+        "GET",
+        "/de/arbeitsbereich/angebote/neu/?organisation={org}",
+        only(["organisation_member", *HANDLERS], status=302),
+    ),
+    "workspace:offer_create": (
+        "GET",
+        "/de/arbeitsbereich/angebote/neu/{org}/",
+        only(["coordinator_own_district", "fallback_team", "city_admin", "platform_admin"]),
+    ),
+    "workspace:offer_edit": (
+        "GET",
+        "/de/arbeitsbereich/angebote/{offer_id}/bearbeiten/",
+        only(["coordinator_own_district", "fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    "workspace:offer_confirm": ("GET", "/de/arbeitsbereich/angebote/{offer_id}/bestaetigen/", everyone(405)),
     # Funding advice: the request form is public; a wrong status token is 404.
     "public:funding_new": ("GET", "/de/foerderberatung/", everyone(200)),
     "public:funding_status": ("GET", "/de/foerderberatung/status/" + "0" * 64 + "/", everyone(404)),
@@ -371,6 +394,7 @@ def test_pages(
     method, path, expected = PAGES[name]
     path = path.format(
         consultation=consultation_iii.pk,
+        offer_id=offer_iii.pk,
         offer_slug=offer_iii.slug,
         suggestion=suggestion_iii.pk,
         org=organisation_iii[0].pk,
