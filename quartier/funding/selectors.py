@@ -76,3 +76,11 @@ def upcoming_deadlines(city, *, days: int = 120, today=None) -> QuerySet[Program
         .select_related("programme")
         .order_by("date", "programme__name")
     )
+
+
+def by_person(user, city, email: str) -> QuerySet[FundingConsultation]:
+    """The consultations with this contact address that `user` handles (requests for access or erasure)."""
+    email = (email or "").strip()
+    if not email:
+        return FundingConsultation.objects.none()
+    return inbox(user, city).filter(contact_email__iexact=email).order_by("created_at", "pk")

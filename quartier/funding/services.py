@@ -460,6 +460,34 @@ def record_view(actor, consultation: FundingConsultation) -> None:
 # --- personal data ---------------------------------------------------------------------------------------------
 
 
+def person_export(*, actor, consultations) -> list[dict]:
+    """Everything stored about one person's consultations (DSGVO Art. 15), for the ones `actor` handles."""
+    rows = []
+    for c in consultations.prefetch_related("steps", "neighbourhoods", "slots"):
+        rows.append(
+            {
+                "id": c.pk,
+                "created_at": c.created_at.isoformat(),
+                "organisation_name": c.organisation_name,
+                "contact_name": c.contact_name,
+                "contact_email": c.contact_email,
+                "contact_phone": c.contact_phone,
+                "consent_at": c.consent_at.isoformat(),
+                "language": c.language,
+                "title": c.title,
+                "description": c.description,
+                "neighbourhoods": [n.name for n in c.neighbourhoods.all()],
+                "status": c.status,
+                "steps": [{"status": s.to_status, "at": s.created_at.isoformat()} for s in c.steps.all()],
+                "appointments": [
+                    {"starts_at": s.starts_at.isoformat(), "chosen": s.is_chosen} for s in c.slots.all()
+                ],
+            }
+        )
+        audit_record(actor=actor, action="funding.exported", target=c)
+    return rows
+
+
 @transaction.atomic
 def erase_personal_data(*, actor, consultation, reason: str) -> FundingConsultation:
     locked = FundingConsultation.objects.select_for_update().get(pk=consultation.pk)

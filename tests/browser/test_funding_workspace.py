@@ -116,3 +116,20 @@ def test_programmes_page_has_no_violations(page, axe, consultations, lang):
     assert_language(page, lang)
     assert "Tastatur-Fonds (Demo)" in page.locator("main").inner_text()
     axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_person_page_has_no_violations(page, axe, consultations, lang):
+    """Access and erasure for one person: the search, the result and the erasure question."""
+    log_in(page, lang=lang)
+    page.goto(f"/{lang}/arbeitsbereich/foerderberatung/auskunft-und-loeschung/")
+    assert_language(page, lang)
+    axe(page)
+    page.fill("#id_email", "x-demo@example.org")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("main ul.kern-list li").count() >= 1
+    with page.expect_navigation():
+        page.locator("button[value=erase]").click()
+    assert page.locator("[role=alert]").count() >= 1
+    axe(page)

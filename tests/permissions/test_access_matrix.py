@@ -178,6 +178,11 @@ PAGES = {
         "/de/arbeitsbereich/foerderberatung/{consultation}/",
         {**only(HANDLERS, others=403), "coordinator_other_district": 404, "fallback_team": 404},
     ),
+    "workspace:funding_person": (
+        "GET",
+        "/de/arbeitsbereich/foerderberatung/auskunft-und-loeschung/",
+        only(HANDLERS, others=403),
+    ),
     "workspace:funding_programmes": (
         "GET",
         "/de/arbeitsbereich/foerderprogramme/",
