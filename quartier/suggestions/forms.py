@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core import formkeys
 from quartier.places.models import Neighbourhood
 
 from .models import Suggestion
@@ -21,30 +17,14 @@ SELECT = {"class": "kern-form-input__select"}
 WHOLE_CITY = ""
 FORM_KEY_SALT = "quartier.suggestions.form-key"
 FORM_KEY_MAX_AGE = 24 * 3600
-_SUBMISSION_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 def new_form_key() -> str:
-    """A signed, timestamped value carrying a fresh one-time submission key (for the hidden field)."""
-    return signing.TimestampSigner(salt=FORM_KEY_SALT).sign_object(
-        {"key": secrets.token_hex(16), "t": time.time()}
-    )
+    return formkeys.new(FORM_KEY_SALT)
 
 
 def read_form_key(value: str) -> tuple[str, float] | None:
-    """(submission key, seconds since the form was served), or None if the value is tampered, missing or old."""
-    if not value or len(value) > 500:
-        return None
-    try:
-        data = signing.TimestampSigner(salt=FORM_KEY_SALT).unsign_object(value, max_age=FORM_KEY_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    key, served = data.get("key"), data.get("t")
-    if not isinstance(key, str) or not _SUBMISSION_KEY.match(key) or not isinstance(served, int | float):
-        return None
-    return key, time.time() - served
+    return formkeys.read(FORM_KEY_SALT, value, max_age=FORM_KEY_MAX_AGE)
 
 
 def place_choices(city) -> list:
