@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core.languages import language_choices
 from quartier.places.models import District, Neighbourhood
 
 from .models import Event
@@ -9,22 +10,7 @@ from .models import Event
 INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
 
-LANGUAGE_CHOICES = [
-    ("", _("alle Sprachen")),
-    ("de", _("Deutsch")),
-    ("en", _("Englisch")),
-    ("ar", _("Arabisch")),
-    ("tr", _("Türkisch")),
-    ("uk", _("Ukrainisch")),
-    ("ru", _("Russisch")),
-    ("fa", _("Persisch")),
-    ("pl", _("Polnisch")),
-    ("ro", _("Rumänisch")),
-    ("bg", _("Bulgarisch")),
-    ("fr", _("Französisch")),
-    ("ku", _("Kurdisch")),
-    ("ti", _("Tigrinya")),
-]
+LANGUAGE_CHOICES = [("", _("alle Sprachen")), *language_choices()]
 
 
 class EventFilterForm(forms.Form):

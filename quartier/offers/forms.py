@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core.languages import language_name
 from quartier.places.models import District, Neighbourhood
 
 from .models import OfferCategory, TargetGroup
@@ -13,14 +13,6 @@ from .models import OfferCategory, TargetGroup
 INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
 Q_MAX_LENGTH = 200
-
-
-def language_label(code: str) -> str:
-    """The language's name in the active language where Django knows it, else the code itself."""
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 class OfferFilterForm(forms.Form):
@@ -73,5 +65,5 @@ class OfferFilterForm(forms.Form):
             District.objects.filter(city=city).defer("boundary").order_by("ordinal")
         )
         self.fields["category"].queryset = OfferCategory.objects.filter(city=city, is_active=True)
-        named = sorted(((code, language_label(code)) for code in languages), key=lambda c: c[1].casefold())
+        named = sorted(((code, language_name(code)) for code in languages), key=lambda c: c[1].casefold())
         self.fields["language"].choices = [("", _("alle Sprachen")), *named]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core.languages import language_choices, language_name
 from quartier.places.models import Neighbourhood
 
-from .forms import language_label
 from .models import Offer, OfferCategory, TargetGroup
 from .services import OfferData
 
@@ -16,23 +16,7 @@ SELECT = {"class": "kern-form-input__select"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 6}
 SLOTS = 4
 
-LANGUAGES = [
-    ("de", _("Deutsch")),
-    ("en", _("Englisch")),
-    ("ar", _("Arabisch")),
-    ("tr", _("Türkisch")),
-    ("uk", _("Ukrainisch")),
-    ("ru", _("Russisch")),
-    ("fa", _("Persisch")),
-    ("ku", _("Kurdisch")),
-    ("ro", _("Rumänisch")),
-    ("bg", _("Bulgarisch")),
-    ("pl", _("Polnisch")),
-    ("ti", _("Tigrinya")),
-    ("so", _("Somali")),
-    ("sq", _("Albanisch")),
-    ("fr", _("Französisch")),
-]
+LANGUAGES = language_choices()
 
 WEEKDAY_CHOICES = [
     ("", _("– kein Termin –")),
@@ -158,7 +142,7 @@ class OfferManageForm(forms.Form):
         self.fields["category"].queryset = categories
         if offer is not None:
             known = {code for code, _label in LANGUAGES}
-            extra = [(c, language_label(c)) for c in offer.languages if isinstance(c, str) and c not in known]
+            extra = [(c, language_name(c)) for c in offer.languages if isinstance(c, str) and c not in known]
             self.fields["languages"].choices = [*LANGUAGES, *extra]
         self.places = list(
             Neighbourhood.objects.filter(city=city)

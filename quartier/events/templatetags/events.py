@@ -1,24 +1,16 @@
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.utils import translation
 from django.utils.html import format_html
 
-from ..forms import LANGUAGE_CHOICES
+from quartier.core.languages import language_name as _language_name
 
 register = template.Library()
-_NAMES = dict(LANGUAGE_CHOICES)
 
 
 @register.filter
 def language_name(code: str) -> str:
-    """The language's name in the active language: ours for the languages the forms offer, else Django's, else
-    the code itself."""
-    if code in _NAMES and code:
-        return str(_NAMES[code])
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    """The language's name in the active language (see core/languages.py)."""
+    return _language_name(code)
 
 
 @register.filter(expects_localtime=True)

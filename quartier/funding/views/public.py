@@ -19,10 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from quartier.accounts.selectors import work_recipients
 from quartier.core import ratelimit
+from quartier.core.languages import language_name
 from quartier.core.tokens import secret_page
-from quartier.events.forms import LANGUAGE_CHOICES
 from quartier.offers import search
-from quartier.offers.forms import language_label
 from quartier.offers.models import OfferCategory, TargetGroup
 from quartier.places.views.public import _city_or_404
 
@@ -67,7 +66,6 @@ TOPICS = {
     "fathers": gettext_lazy("Väter"),
     "mothers": gettext_lazy("Mütter"),
 }
-_LANGUAGES = dict(LANGUAGE_CHOICES)
 
 
 def _join(names: list[str]) -> str:
@@ -104,7 +102,7 @@ def _reason_text(reason: dict, categories: dict[str, str], spelled: dict[str, st
         name = categories.get(reason["category"], reason["category"])
         return _("gleiche Kategorie: %(category)s") % {"category": name}
     if kind == "same_language":
-        names = [str(_LANGUAGES.get(code) or language_label(code)) for code in reason["languages"]]
+        names = [language_name(code) for code in reason["languages"]]
         return _("gleiche Sprache: %(languages)s") % {"languages": ", ".join(names)}
     return None
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.accounts.permissions import require_workspace
+from quartier.core.languages import language_name
 from quartier.offers.models import OfferCategory, TargetGroup
 
 from .. import comparison, selectors, services, workflow
@@ -75,24 +76,6 @@ TOPICS = {
     "girls": gettext_lazy("Mädchen"),
     "fathers": gettext_lazy("Väter"),
     "mothers": gettext_lazy("Mütter"),
-}
-LANGUAGES = {
-    "ar": gettext_lazy("Arabisch"),
-    "en": gettext_lazy("Englisch"),
-    "fa": gettext_lazy("Persisch"),
-    "fr": gettext_lazy("Französisch"),
-    "ru": gettext_lazy("Russisch"),
-    "tr": gettext_lazy("Türkisch"),
-    "uk": gettext_lazy("Ukrainisch"),
-    "ku": gettext_lazy("Kurdisch"),
-    "pl": gettext_lazy("Polnisch"),
-    "ro": gettext_lazy("Rumänisch"),
-    "bg": gettext_lazy("Bulgarisch"),
-    "ti": gettext_lazy("Tigrinya"),
-    "so": gettext_lazy("Somali"),
-    "ps": gettext_lazy("Paschtu"),
-    "es": gettext_lazy("Spanisch"),
-    "it": gettext_lazy("Italienisch"),
 }
 
 
@@ -334,7 +317,7 @@ def _reason_texts(reasons: list[dict], categories: dict[str, str]) -> list[str]:
             name = categories.get(reason["category"], reason["category"])
             texts.append(_("gleiche Kategorie: %(category)s") % {"category": name})
         elif kind == "same_language":
-            names = ", ".join(str(LANGUAGES.get(code, code)) for code in reason["languages"])
+            names = ", ".join(language_name(code) for code in reason["languages"])
             texts.append(_("gleiche Sprache: %(languages)s") % {"languages": names})
     return texts
 

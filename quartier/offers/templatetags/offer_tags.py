@@ -6,7 +6,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ..forms import language_label
+from quartier.core.languages import language_name as _language_name
+
 from ..models import Offer, TargetGroup
 
 register = template.Library()
@@ -46,7 +47,7 @@ def weekly_times(offer: Offer) -> list[str]:
 
 @register.filter
 def language_name(code: str) -> str:
-    return language_label(str(code))
+    return _language_name(code)
 
 
 @register.filter
