@@ -277,6 +277,9 @@ SUGGESTION_KEEP_CLOSED_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_CLOSED_DAYS", "1
 SUGGESTION_KEEP_INACTIVE_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_INACTIVE_DAYS", "730"))
 SUGGESTION_RATE_LIMIT = int(env("QUARTIER_SUGGESTION_RATE_LIMIT", "5"))
 SUGGESTION_RATE_WINDOW = int(env("QUARTIER_SUGGESTION_RATE_WINDOW", "3600"))
+# Sends of the form or the API per address and window, accepted or not: a flood stops here, people who need
+# several tries never reach it (the limit above counts accepted suggestions only).
+SUGGESTION_ATTEMPT_LIMIT = int(env("QUARTIER_SUGGESTION_ATTEMPT_LIMIT", "100"))
 SUGGESTION_MIN_FILL_SECONDS = float(env("QUARTIER_SUGGESTION_MIN_FILL_SECONDS", "0" if TESTING else "3"))
 SUGGESTION_OVERDUE_DAYS = int(env("QUARTIER_SUGGESTION_OVERDUE_DAYS", "14"))
 # Offers: an offer not confirmed by its organisation for this many days is flagged (and its organisation asked

@@ -36,6 +36,36 @@ def hit(scope: str, identity: str, *, window: int) -> int:
         return 1
 
 
+# Take one event back, but only while the window lasts and never below zero (a DECR on an expired key would
+# start a count without a window).
+_RELEASE = """
+local value = redis.call('GET', KEYS[1])
+if value and tonumber(value) > 0 then
+    return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
+
+def release(scope: str, identity: str) -> int:
+    """Take back one event counted by `hit` (a reserved place that was not used); returns the count left.
+
+    Together with `hit` this is a reservation: `hit` takes a place atomically before the work, `release` gives
+    it back when the work was refused, so concurrent requests can never get more places than the limit."""
+    key = _key(scope, identity)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        return int(client.eval(_RELEASE, 1, full_key))
+    try:
+        if int(cache.get(key, 0)) > 0:
+            return cache.decr(key)
+    except ValueError:  # expired meanwhile: nothing to take back
+        pass
+    return 0
+
+
 def reset(scope: str, identity: str) -> None:
     cache.delete(_key(scope, identity))
 

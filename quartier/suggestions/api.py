@@ -43,7 +43,7 @@ from quartier.core.tokens import secret_page
 from quartier.places import selectors as places
 from quartier.places.models import District, Neighbourhood
 
-from . import selectors, services, workflow
+from . import limits, selectors, services, workflow
 from .models import Suggestion
 
 router = Router(tags=["suggestions"])
@@ -482,7 +482,7 @@ def _rate_limited(request: HttpRequest, scope: str, limit: int, window: int) -> 
     description="No account needed. Answers 201 with the secret `status_url` (shown once). With an "
     "`Idempotency-Key` header (1 to 200 printable ASCII characters) a repeat of the same key and body answers "
     "the first answer with 200, the same key with another body 409; keys are kept 24 hours. Unknown body fields "
-    "are refused (422). Rate limited per address (429).",
+    "are refused (422). Rate limited per address (429): accepted suggestions count, refused ones do not.",
 )
 def suggestion_submit(
     request: HttpRequest,
@@ -505,46 +505,57 @@ def suggestion_submit(
             return Answer(*idempotency.replay(found, digest)[:2])
         except idempotency.KeyReused:
             return error(request, 409, "This Idempotency-Key was used with another body.")
-    if _rate_limited(request, "suggestion", settings.SUGGESTION_RATE_LIMIT, settings.SUGGESTION_RATE_WINDOW):
-        return error(request, 429, "Too many suggestions from this address; please try again later.")
-    language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
-    if idempotency_key:
-        submission_key = hashlib.sha256((idempotency_key + digest).encode()).hexdigest()[:64]
-    else:
-        submission_key = secrets.token_hex(16)
+    # Only accepted suggestions count towards the limit (limits.py): a body the service refuses costs nothing.
+    identity = ratelimit.client_identity(request)
+    if limits.refused(identity):
+        return _too_many_suggestions(request)
+    with limits.place_for(identity) as place:
+        if not place.granted:
+            return _too_many_suggestions(request)
+        language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
+        if idempotency_key:
+            submission_key = hashlib.sha256((idempotency_key + digest).encode()).hexdigest()[:64]
+        else:
+            submission_key = secrets.token_hex(16)
 
-    def action() -> tuple[int, dict]:
+        def action() -> tuple[int, dict]:
+            try:
+                suggestion, token, created = services.suggestion_submit(
+                    city=c,
+                    text=payload.text,
+                    topic=payload.topic.value,
+                    neighbourhood=neighbourhood,
+                    consent=payload.consent,
+                    submission_key=submission_key,
+                    status_url_for=lambda t: status_url(request, t),
+                    name=payload.name or "",
+                    email=payload.email or "",
+                    language=language,
+                    channel=Suggestion.Channel.API,
+                )
+            except DjangoValidationError as exc:
+                raise _service_errors(exc) from exc
+            if created:  # a repeat of an earlier submission keeps its place free
+                place.keep()
+            return 201, {
+                "id": suggestion.pk,
+                "status": suggestion.status,
+                "status_url": status_url(request, token),
+            }
+
+        if not idempotency_key:
+            return Answer(*action())
         try:
-            suggestion, token, _created = services.suggestion_submit(
-                city=c,
-                text=payload.text,
-                topic=payload.topic.value,
-                neighbourhood=neighbourhood,
-                consent=payload.consent,
-                submission_key=submission_key,
-                status_url_for=lambda t: status_url(request, t),
-                name=payload.name or "",
-                email=payload.email or "",
-                language=language,
-                channel=Suggestion.Channel.API,
+            status, answer, _replayed = idempotency.run_once(
+                scope=scope, key=idempotency_key, digest=digest, action=action, looked_up=True
             )
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return 201, {
-            "id": suggestion.pk,
-            "status": suggestion.status,
-            "status_url": status_url(request, token),
-        }
+        except idempotency.KeyReused:
+            return error(request, 409, "This Idempotency-Key was used with another body.")
+        return Answer(status, answer)
 
-    if not idempotency_key:
-        return Answer(*action())
-    try:
-        status, answer, _replayed = idempotency.run_once(
-            scope=scope, key=idempotency_key, digest=digest, action=action, looked_up=True
-        )
-    except idempotency.KeyReused:
-        return error(request, 409, "This Idempotency-Key was used with another body.")
-    return Answer(status, answer)
+
+def _too_many_suggestions(request: HttpRequest):
+    return error(request, 429, "Too many suggestions from this address; please try again later.")
 
 
 @router.get(

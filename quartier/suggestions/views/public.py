@@ -23,7 +23,7 @@ from quartier.places.forms import FinderForm
 from quartier.places.models import District, Neighbourhood
 from quartier.places.views.public import _city_or_404, _map
 
-from .. import selectors, services
+from .. import limits, selectors, services
 from ..forms import WHOLE_CITY, SuggestionForm, new_form_key
 from ..models import Suggestion
 
@@ -71,6 +71,17 @@ def _form_page(request, city, form: SuggestionForm, *, form_key: str, status: in
     return render(request, "suggestions/public/form.html", context, status=status)
 
 
+def _too_many(request, city, form: SuggestionForm, posted_key: str):
+    form.add_error(
+        None,
+        _(
+            "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Vorschläge. Bitte versuchen Sie es später "
+            "erneut. Ihr Text steht noch im Formular."
+        ),
+    )
+    return _form_page(request, city, form, form_key=posted_key, status=429)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def suggestion_new(request):
@@ -91,22 +102,11 @@ def suggestion_new(request):
 
     form = SuggestionForm(request.POST, city=city)
     posted_key = request.POST.get("form_key", "")
-    limit = settings.SUGGESTION_RATE_LIMIT
-    if (
-        ratelimit.hit(
-            "suggestion", ratelimit.client_identity(request), window=settings.SUGGESTION_RATE_WINDOW
-        )
-        > limit
-    ):
+    # Only accepted suggestions count towards the limit (limits.py): attempts with errors cost nothing.
+    identity = ratelimit.client_identity(request)
+    if limits.refused(identity):
         form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Vorschläge. Bitte versuchen Sie es später "
-                "erneut. Ihr Text steht noch im Formular."
-            ),
-        )
-        return _form_page(request, city, form, form_key=posted_key, status=429)
+        return _too_many(request, city, form, posted_key)
     if not form.is_valid():
         # A broken or expired key gets a fresh one, so that sending again works; a good one is kept, so that a
         # corrected form is still the same submission.
@@ -124,23 +124,28 @@ def suggestion_new(request):
             ),
         )
         return _form_page(request, city, form, form_key=posted_key, status=400)
-    try:
-        suggestion, token, _created = services.suggestion_submit(
-            city=city,
-            text=data["text"],
-            topic=data["topic"],
-            neighbourhood=data["neighbourhood"],
-            consent=data["consent"],
-            submission_key=form.submission_key,
-            status_url_for=lambda t: request.build_absolute_uri(reverse(STATUS_URL_NAME, args=[t])),
-            name=data["name"],
-            email=data["email"],
-            language=request.LANGUAGE_CODE,
-        )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            form.add_error(None if field not in form.fields else field, messages)
-        return _form_page(request, city, form, form_key=posted_key, status=400)
+    with limits.place_for(identity) as place:
+        if not place.granted:
+            return _too_many(request, city, form, posted_key)
+        try:
+            suggestion, token, created = services.suggestion_submit(
+                city=city,
+                text=data["text"],
+                topic=data["topic"],
+                neighbourhood=data["neighbourhood"],
+                consent=data["consent"],
+                submission_key=form.submission_key,
+                status_url_for=lambda t: request.build_absolute_uri(reverse(STATUS_URL_NAME, args=[t])),
+                name=data["name"],
+                email=data["email"],
+                language=request.LANGUAGE_CODE,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                form.add_error(None if field not in form.fields else field, messages)
+            return _form_page(request, city, form, form_key=posted_key, status=400)
+        if created:  # a repeat of the same submission (a double click) is not counted twice
+            place.keep()
     context = {
         "suggestion": suggestion,
         "status_url": request.build_absolute_uri(reverse(STATUS_URL_NAME, args=[token])),
