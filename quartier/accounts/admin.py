@@ -1,9 +1,54 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from quartier.core.admin import AuditedAdmin
 
-from .models import Membership, User
+from .models import Membership, StaffInvitation, User
+from .services import email_taken, normalise_email, username_for
+
+DUPLICATE_EMAIL = _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    """Adds an account by e-mail address (login is by e-mail); the username is derived from it."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "first_name", "last_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data.get("email"))
+        if email_taken(email):
+            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        return email
+
+    def _post_clean(self):
+        if self.cleaned_data.get("email"):
+            self.instance.username = username_for(self.cleaned_data["email"])
+        super()._post_clean()
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            self.fields["email"].required = True
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data.get("email"))
+        if email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        return email
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,6 +58,17 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    add_form = UserCreationAdminForm
+    form = UserChangeAdminForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     inlines = [MembershipInline]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser"]
     ordering = ["email"]
@@ -23,3 +79,13 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "city", "role", "district"]
     list_filter = ["city", "role", "district"]
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(AuditedAdmin):
+    list_display = ["user", "city", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["city"]
+    readonly_fields = ["user", "city", "invited_by", "expires_at", "accepted_at"]
+
+    def has_add_permission(self, request):  # invitations are sent from the workspace, with a link by e-mail
+        return False

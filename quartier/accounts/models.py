@@ -1,7 +1,9 @@
 """Users, their roles and the districts they act in."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +33,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("Demo-Konto"), default=False, help_text=_("Von load_demo angelegt; erfunden.")
     )
+    # Raised when an administrator deactivates the account: every session signed with the old value ends, with
+    # any session engine, and stays ended after a reactivation.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = QuartierUserManager()
 
@@ -44,6 +49,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_generation:  # unchanged for accounts never deactivated: no one is logged out
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "quartier.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Koordinator*in")
@@ -55,6 +70,15 @@ class Role(models.TextChoices):
 
 
 DISTRICT_ROLES = {Role.COORDINATOR, Role.COMPETENCE_MEMBER}
+# What a city administrator grants in the workspace; organisation membership comes with an organisation's
+# invitation, platform administration only through the Django admin.
+STAFF_ROLES = [
+    Role.COORDINATOR,
+    Role.COMPETENCE_MEMBER,
+    Role.FALLBACK,
+    Role.CENTRAL_STEERING,
+    Role.CITY_ADMIN,
+]
 
 
 class Membership(models.Model):
@@ -104,3 +128,40 @@ class Membership(models.Model):
             raise ValidationError({"district": _("Diese Rolle gilt für die ganze Stadt, ohne Stadtbezirk.")})
         if self.district_id and self.city_id and self.district.city_id != self.city_id:
             raise ValidationError({"district": _("Der Stadtbezirk gehört zu einer anderen Stadt.")})
+
+
+class StaffInvitation(models.Model):
+    """A one-time link with which an invited staff member sets their password.
+
+    Purpose: onboarding. Holds no personal data of its own (the e-mail address is the account's); only a hash of
+    the secret token is stored. An accepted or replaced invitation can no longer be used.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_invitations",
+        verbose_name=_("Person"),
+    )
+    city = models.ForeignKey(
+        "places.City", on_delete=models.CASCADE, related_name="staff_invitations", verbose_name=_("Stadt")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("eingeladen von"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung ins Team")
+        verbose_name_plural = _("Einladungen ins Team")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.city})"

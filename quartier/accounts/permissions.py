@@ -47,3 +47,13 @@ def can_use_workspace(user, city) -> bool:
 def require_workspace(user, city) -> None:
     if not can_use_workspace(user, city):
         raise PermissionDenied
+
+
+def manages_people(user, city) -> bool:
+    """City administrators (of this city) and platform administrators manage the city's staff accounts."""
+    return is_platform_admin(user) or Role.CITY_ADMIN in roles_in(user, city)
+
+
+def require_people_manager(user, city) -> None:
+    if not manages_people(user, city):
+        raise PermissionDenied

@@ -77,3 +77,116 @@ def work_scope(user, city, *, district_field: str = "district") -> Q | None:
             **{f"{district_field}_id__in": with_coordinator}
         )
     return scope
+
+
+def work_recipients_by_district(*, city, districts) -> dict[int, Recipients]:
+    """`work_recipients` for several districts at once, with one query for the memberships (start page)."""
+    roles = (Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN)
+    members = list(
+        Membership.objects.filter(city=city, user__is_active=True, role__in=roles)
+        .select_related("user")
+        .order_by("user__email", "pk")
+    )
+    fallback = None
+    for role, via in ((Role.FALLBACK, "fallback_team"), (Role.CITY_ADMIN, "city_admins")):
+        users = [m.user for m in members if m.role == role]
+        if users:
+            fallback = Recipients(tuple(users), via)
+            break
+    if fallback is None:
+        fallback = Recipients(
+            tuple(User.objects.filter(is_superuser=True, is_active=True).order_by("email")), "platform_admins"
+        )
+    result = {}
+    for district in districts:
+        coordinators = [
+            m.user for m in members if m.role == Role.COORDINATOR and m.district_id == district.pk
+        ]
+        result[district.pk] = Recipients(tuple(coordinators), "coordinators") if coordinators else fallback
+    return result
+
+
+# --- the city's staff accounts (the "Personen" area) -----------------------------------------------------------
+
+
+@dataclass
+class PeopleFilters:
+    q: str | None = None
+    status: str | None = None  # "active", "invited", "deactivated"
+    role: str | None = None
+    district: int | None = None
+
+
+def people(user, city, filters: PeopleFilters | None = None):
+    """Accounts with a role in `city`, for those who manage the city's staff; nothing for anyone else.
+
+    Each account carries `city_memberships` (its roles here) and `invitation_expires_at` (set while an invitation
+    is open)."""
+    from django.db.models import Exists, OuterRef, Prefetch, Subquery
+
+    from .models import StaffInvitation
+    from .permissions import manages_people
+
+    if not manages_people(user, city):
+        return User.objects.none()
+    f = filters or PeopleFilters()
+    in_city = Membership.objects.filter(city=city, user=OuterRef("pk"))
+    pending = StaffInvitation.objects.filter(user=OuterRef("pk"), accepted_at__isnull=True).order_by(
+        "-expires_at"
+    )
+    qs = (
+        User.objects.filter(Exists(in_city))
+        .annotate(invitation_expires_at=Subquery(pending.values("expires_at")[:1]))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(city=city)
+                .select_related("district")
+                .defer("district__boundary")
+                .order_by("role", "district__ordinal"),
+                to_attr="city_memberships",
+            )
+        )
+    )
+    if f.status == "active":
+        qs = qs.filter(is_active=True, invitation_expires_at__isnull=True)
+    elif f.status == "invited":
+        qs = qs.filter(is_active=True, invitation_expires_at__isnull=False)
+    elif f.status == "deactivated":
+        qs = qs.filter(is_active=False)
+    if f.role or f.district:
+        condition = Membership.objects.filter(city=city, user=OuterRef("pk"))
+        if f.role:
+            condition = condition.filter(role=f.role)
+        if f.district:
+            condition = condition.filter(district_id=f.district)
+        qs = qs.filter(Exists(condition))
+    if f.q:
+        for word in f.q.split()[:8]:
+            qs = qs.filter(
+                Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+    return qs.order_by("last_name", "first_name", "email", "pk")
+
+
+def person(user, city, pk: int) -> User | None:
+    """One account of the city, only for those who manage the city's staff (fetch and check in one call)."""
+    if not 0 < pk < 2**31:
+        return None
+    return people(user, city).filter(pk=pk).first()
+
+
+def people_counts(city) -> dict[str, int]:
+    """Open and expired invitations of the city's accounts (for the administrators' start page)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from .models import StaffInvitation
+
+    now = timezone.now()
+    return StaffInvitation.objects.filter(
+        city=city, accepted_at__isnull=True, user__is_active=True
+    ).aggregate(
+        invited=Count("pk", filter=Q(expires_at__gt=now)),
+        expired=Count("pk", filter=Q(expires_at__lte=now)),
+    )

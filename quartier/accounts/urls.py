@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people_views, views
 
 app_name = "accounts"
 
@@ -15,4 +15,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("passwort-neu/fertig/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("einladung/<str:token>/", people_views.staff_invitation_accept, name="staff_invitation"),
 ]

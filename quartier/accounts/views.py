@@ -16,7 +16,8 @@ from quartier.places.selectors import workspace_districts
 from .forms import ThrottledLoginForm
 from .models import Role
 from .permissions import require_workspace, roles_in
-from .selectors import work_recipients
+from .selectors import work_recipients_by_district
+from .startpage import district_activity, waiting_for
 
 
 class LoginView(auth_views.LoginView):
@@ -67,15 +68,29 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @never_cache
 def workspace_home(request):
-    """A staff member's start page: their districts with Stadtteile and public contacts."""
+    """A staff member's start page: what waits for them (with counts and links), their organisations, and their
+    districts with Stadtteile, public contacts and who receives new work."""
     require_workspace(request.user, request.city)
+    sections = waiting_for(request.user, request.city)
     districts = list(workspace_districts(request.user, request.city))
+    recipients = work_recipients_by_district(city=request.city, districts=districts)
+    activity = district_activity(request.city, [d.pk for d in districts]) if districts else {}
     for district in districts:
-        district.recipients = work_recipients(city=request.city, district=district)
+        district.recipients = recipients[district.pk]
+        district.activity = activity.get(district.pk, {})
     roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
-    organisations = organisations_for(request.user, request.city).filter(members__user=request.user)
+    organisations = list(
+        organisations_for(request.user, request.city).filter(members__user=request.user).distinct()
+    )
     return render(
         request,
         "workspace/home.html",
-        {"districts": districts, "user_roles": roles, "organisations": organisations},
+        {
+            "sections": sections,
+            "nothing_waiting": not any(section.waiting for section in sections),
+            "districts": districts,
+            "user_roles": roles,
+            "organisations": organisations,
+            "is_competence_member": Role.COMPETENCE_MEMBER in roles_in(request.user, request.city),
+        },
     )

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import people_views, views
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", views.workspace_home, name="home"),
+    path("personen/", people_views.people_list, name="people"),
+    path("personen/einladen/", people_views.person_invite, name="person_invite"),
+    path("personen/<int:pk>/", people_views.person_detail, name="person"),
+    path("personen/<int:pk>/einladung-erneut-senden/", people_views.person_resend, name="person_resend"),
+    path("personen/<int:pk>/deaktivieren/", people_views.person_deactivate, name="person_deactivate"),
+    path("personen/<int:pk>/reaktivieren/", people_views.person_reactivate, name="person_reactivate"),
 ]
 
 from quartier.organisations.views import workspace as organisations  # noqa: E402

@@ -55,6 +55,8 @@ COVERAGE = only(
     ]
 )
 
+PEOPLE_MANAGERS = ["city_admin", "platform_admin"]
+
 # "Own district" means Stadtbezirk III for the district-bound roles; the example paths point into III.
 PAGES = {
     "public:home": ("GET", "/de/", everyone(200)),
@@ -188,7 +190,48 @@ PAGES = {
         "/de/arbeitsbereich/foerderprogramme/",
         only(HANDLERS, others=403),
     ),
+    # Postcode ↔ Stadtteil pairs: city and platform administrators only. An empty POST is a form error (400); a
+    # pair that does not exist (or belongs to another city) is 404 for them, 403 for everyone else.
+    "workspace:postcode_pairs": (
+        "GET",
+        "/de/arbeitsbereich/postleitzahlen/",
+        only(["city_admin", "platform_admin"]),
+    ),
+    "workspace:postcode_pair_add": (
+        "POST",
+        "/de/arbeitsbereich/postleitzahlen/zuordnen/",
+        only(["city_admin", "platform_admin"], status=400),
+    ),
+    "workspace:postcode_pair_remove": (
+        "POST",
+        "/de/arbeitsbereich/postleitzahlen/999999/entfernen/",
+        only(["city_admin", "platform_admin"], status=404),
+    ),
+    # Staff accounts ("Personen"): city and platform administrators only; the account is the coordinator of III
+    # made by suggestion_iii. The POST actions redirect back to the account (with a message) for administrators.
+    "workspace:people": ("GET", "/de/arbeitsbereich/personen/", only(PEOPLE_MANAGERS)),
+    "workspace:person_invite": ("GET", "/de/arbeitsbereich/personen/einladen/", only(PEOPLE_MANAGERS)),
+    "workspace:person": ("GET", "/de/arbeitsbereich/personen/{person}/", only(PEOPLE_MANAGERS)),
+    "workspace:person_resend": (
+        "POST",
+        "/de/arbeitsbereich/personen/{person}/einladung-erneut-senden/",
+        only(PEOPLE_MANAGERS, status=302),
+    ),
+    "workspace:person_deactivate": (
+        "POST",
+        "/de/arbeitsbereich/personen/{person}/deaktivieren/",
+        only(PEOPLE_MANAGERS, status=302),
+    ),
+    "workspace:person_reactivate": (
+        "POST",
+        "/de/arbeitsbereich/personen/{person}/reaktivieren/",
+        only(PEOPLE_MANAGERS, status=302),
+    ),
+    "accounts:staff_invitation": ("GET", "/de/konto/einladung/falsches-token-0123456789/", everyone(404)),
     "healthz": ("GET", "/healthz", everyone(200)),
+    "favicon": ("GET", "/favicon.ico", everyone(200)),
+    # The time left of one's own session (session.js); POST extends it. Without a session: 401.
+    "staff_session": ("GET", "/de/arbeitsbereich/sitzung/", {**everyone(200), "anonymous": 401}),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
 }
 
@@ -406,6 +449,7 @@ def test_pages(
         org_other=organisation_iii[1].pk,
         event=f"{public_event.pk}-{public_event.slug}",
         event_id=public_event.pk,
+        person=_matrix_person_pk(),
     )
     user = user_for(role, essen)
     if role == "organisation_member":
@@ -414,6 +458,37 @@ def test_pages(
         client.force_login(user)
     r = client.generic(method, path, HTTP_HOST="127.0.0.1")
     assert r.status_code == expected[role], f"{method} {path} as {role}"
+
+
+def _matrix_person_pk() -> int:
+    """The staff account the "Personen" entries act on: the coordinator of III made by suggestion_iii."""
+    from quartier.accounts.models import User
+
+    return User.objects.get(email="koordination-iii-matrix@example.org").pk
+
+
+# Pages that answer GET and POST: the POST (empty, so a form error for those allowed) per role.
+PAGE_POSTS = {
+    "workspace:person_invite": ("/de/arbeitsbereich/personen/einladen/", only(PEOPLE_MANAGERS, status=400)),
+    "workspace:person": ("/de/arbeitsbereich/personen/{person}/", only(PEOPLE_MANAGERS, status=400)),
+    "accounts:staff_invitation": ("/de/konto/einladung/falsches-token-0123456789/", everyone(404)),
+}
+
+
+def test_page_posts_name_existing_pages():
+    assert set(PAGE_POSTS) <= set(PAGES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGE_POSTS))
+def test_page_posts(client, essen, suggestion_iii, name, role):
+    path, expected = PAGE_POSTS[name]
+    path = path.format(person=_matrix_person_pk())
+    user = user_for(role, essen)
+    if user:
+        client.force_login(user)
+    r = client.post(path, {}, HTTP_HOST="127.0.0.1")
+    assert r.status_code == expected[role], f"POST {path} as {role}"
 
 
 @pytest.mark.parametrize("role", ROLES)
