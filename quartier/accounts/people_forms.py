@@ -21,6 +21,13 @@ class BoundedDistrictsField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         if value and len(value) > MAX_CHOICES:
             raise forms.ValidationError(_("Zu viele Stadtbezirke ausgewählt."), code="too_many")
+        for item in value or ():
+            if not (isinstance(item, (str, int)) and str(item).isascii() and str(item).isdigit()) or not (
+                0 < int(item) < 2**31
+            ):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
         return super().clean(value)
 
 

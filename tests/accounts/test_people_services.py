@@ -184,7 +184,9 @@ def test_resend_replaces_the_old_link(essen, city_admin):
 
 def test_resend_is_refused_after_acceptance(essen, city_admin):
     user = invite(city_admin, essen)
-    services.staff_invitation_accept(token=token_from_mail(mail.outbox[0]), password="ein-langes-passwort-2026")
+    services.staff_invitation_accept(
+        token=token_from_mail(mail.outbox[0]), password="ein-langes-passwort-2026"
+    )
     with pytest.raises(ValidationError, match="bereits angenommen"):
         services.staff_invitation_resend(actor=city_admin, city=essen, user=user, accept_url_for=url_for)
 
@@ -274,9 +276,13 @@ def test_city_admins_do_not_act_on_accounts_of_other_cities(essen, city_admin, o
         with pytest.raises(PermissionDenied):
             action(actor=city_admin, city=essen, user=stranger)
     with pytest.raises(PermissionDenied):
-        services.staff_roles_update(actor=city_admin, city=essen, user=stranger, grants=[(Role.FALLBACK, None)])
+        services.staff_roles_update(
+            actor=city_admin, city=essen, user=stranger, grants=[(Role.FALLBACK, None)]
+        )
     with pytest.raises(PermissionDenied):
-        services.staff_roles_update(actor=city_admin, city=other_city, user=stranger, grants=[(Role.FALLBACK, None)])
+        services.staff_roles_update(
+            actor=city_admin, city=other_city, user=stranger, grants=[(Role.FALLBACK, None)]
+        )
 
 
 def test_city_admins_do_not_touch_platform_admins(essen, city_admin):
@@ -301,7 +307,9 @@ def test_an_account_with_roles_in_two_cities_is_deactivated_only_by_platform_adm
 
 def test_no_service_makes_a_superuser(essen, city_admin):
     user = invite(city_admin, essen, grants=[(Role.CITY_ADMIN, None)])
-    services.staff_invitation_accept(token=token_from_mail(mail.outbox[0]), password="ein-langes-passwort-2026")
+    services.staff_invitation_accept(
+        token=token_from_mail(mail.outbox[0]), password="ein-langes-passwort-2026"
+    )
     user.refresh_from_db()
     assert not user.is_superuser and not user.is_staff
 
