@@ -165,6 +165,7 @@ LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch")), ("ar", _("Arabisch"))]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["quartier.formats"]  # dates and numbers per page language
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 

@@ -21,11 +21,11 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from quartier.core.formatting import format_when
 from quartier.places.models import Contact, District
 from quartier.places.svgmap import map_geometry
 
@@ -111,29 +111,22 @@ def _accessibility(event: Event) -> list[str]:
     return items
 
 
-def _is_german() -> bool:
-    return (translation.get_language() or "de").split("-")[0] == "de"
-
-
 def period_text(first: date, last: date) -> str:
-    """ "1. – 30. September 2027" in German; full dates on both sides in other languages."""
+    """ "1. – 30. September 2027" ("1 – 30 September 2027"): what both ends share is written once."""
     if first == last:
-        return date_format(first, "DATE_FORMAT")
-    if _is_german():
-        if (first.year, first.month) == (last.year, last.month):
-            start = date_format(first, "j.")
-        elif first.year == last.year:
-            start = date_format(first, "j. F")
-        else:
-            start = date_format(first, "DATE_FORMAT")
+        return format_when(first, "DATE_FORMAT")
+    if (first.year, first.month) == (last.year, last.month):
+        start = format_when(first, "DAY_FORMAT")
+    elif first.year == last.year:
+        start = format_when(first, "MONTH_DAY_FORMAT")
     else:
-        start = date_format(first, "DATE_FORMAT")
-    return f"{start} – {date_format(last, 'DATE_FORMAT')}"
+        start = format_when(first, "DATE_FORMAT")
+    return f"{start} – {format_when(last, 'DATE_FORMAT')}"
 
 
 def day_heading(day: date) -> str:
-    """ "Samstag, 4. September 2027" (weekday and the active language's date format)."""
-    return f"{date_format(day, 'l')}, {date_format(day, 'DATE_FORMAT')}"
+    """ "Samstag, 4. September 2027" ("Saturday, 4 September 2027") in the active language."""
+    return format_when(day, "WEEKDAY_DATE_FORMAT")
 
 
 def _absolute(base: str, path: str) -> str:

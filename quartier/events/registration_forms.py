@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from quartier.core.formatting import format_when
 
 from .models import Event
 from .occurrences import BERLIN, occurrences
@@ -97,7 +99,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["termin"].choices = [
-            (occurrence_key(o.start), formats.date_format(o.start, "DATETIME_FORMAT"))
+            (occurrence_key(o.start), format_when(o.start, "WEEKDAY_DATETIME_FORMAT"))
             for o in upcoming_occurrences(event)
         ]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartier.core import formkeys
+from quartier.core.formatting import format_when
 from quartier.offers.models import TargetGroup
 from quartier.places.models import Neighbourhood
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core.formatting import format_when
 from quartier.core.models import TimeStampedModel
 
 
@@ -48,7 +49,7 @@ class ProgrammeDeadline(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.programme}: {self.date:%d.%m.%Y}"
+        return f"{self.programme}: {format_when(self.date, 'SHORT_DATE_FORMAT')}"
 
 
 class FundingConsultation(TimeStampedModel):
@@ -212,7 +213,7 @@ class ConsultationSlot(models.Model):
         ordering = ["starts_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%d.%m.%Y %H:%M}"
+        return format_when(self.starts_at, "SHORT_DATETIME_FORMAT")
 
 
 class ConsultationStep(models.Model):

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartier.accounts.models import Membership, Role, User
+from quartier.core.formatting import format_when
 from quartier.events.models import Event
+from quartier.formats import TYPED_DATE_FORMATS
 from quartier.offers.models import Offer
 from quartier.places.models import District
 
@@ -26,7 +28,7 @@ INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
 RELOAD = _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")
-DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 
@@ -122,7 +124,7 @@ class ProposeForm(VersionedForm):
             self.fields[f"date_{i}"] = forms.DateField(
                 label=_("Datum (Termin %(n)s)") % {"n": n},
                 required=False,
-                input_formats=DATE_FORMATS,
+                input_formats=TYPED_DATE_FORMATS,
                 widget=forms.TextInput(attrs={**INPUT, "inputmode": "numeric", "autocomplete": "off"}),
                 error_messages={"invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an.")},
             )
@@ -195,7 +197,7 @@ class ConfirmForm(VersionedForm):
 
 def slot_label(slot) -> str:
     start, end = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-    text = f"{start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M}"
+    text = f"{format_when(start, 'SHORT_DATETIME_FORMAT')}–{format_when(end, 'TIME_FORMAT')}"
     return f"{text} ({slot.place})" if slot.place else text
 
 

@@ -1,8 +1,7 @@
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html
 
 from quartier.core.languages import language_name as _language_name
+from quartier.core.templatetags.l10n_formats import time_element
 
 register = template.Library()
 
@@ -13,9 +12,5 @@ def language_name(code: str) -> str:
     return _language_name(code)
 
 
-@register.filter(expects_localtime=True)
-def time_element(value, date_format: str = "DATETIME_FORMAT"):
-    """`<time datetime="…">` around the formatted date, so that it can go into a translatable sentence whole."""
-    if not value:
-        return ""
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_filter(value, date_format))
+# The same filter as in l10n_formats, for the templates that load this library.
+register.filter("time_element", time_element, expects_localtime=True)

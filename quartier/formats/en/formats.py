@@ -1,0 +1,15 @@
+"""English as written in Europe: "Saturday, 12 September 2026, 15:00" (day before month, 24-hour clock); 12,345.5."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y, H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+WEEKDAY_DATE_FORMAT = "l, j F Y"
+WEEKDAY_DATETIME_FORMAT = "l, j F Y, H:i"
+DAY_FORMAT = "j"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
