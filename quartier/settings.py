@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "ninja",
     "quartier.core",
     "quartier.accounts",
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartier.core.middleware.CityMiddleware",
 ]
+
+# Widgets drawn with KERN UX markup (templates/django/forms/widgets/, core/formrendering.py).
+FORM_RENDERER = "quartier.core.formrendering.KernFormRenderer"
 
 ROOT_URLCONF = "quartier.urls"
 WSGI_APPLICATION = "quartier.wsgi.application"

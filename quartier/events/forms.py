@@ -8,7 +8,6 @@ from quartier.places.models import District, Neighbourhood
 from .models import Event
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 
 LANGUAGE_CHOICES = [("", _("alle Sprachen")), *language_choices()]
 
@@ -24,14 +23,14 @@ class EventFilterForm(forms.Form):
         required=False,
         queryset=District.objects.none(),
         empty_label=_("alle Stadtbezirke"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     neighbourhood = forms.ModelChoiceField(
         label=_("Stadtteil"),
         required=False,
         queryset=Neighbourhood.objects.none(),
         empty_label=_("alle Stadtteile"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     start = forms.DateField(
         label=_("von"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
@@ -43,16 +42,16 @@ class EventFilterForm(forms.Form):
         label=_("Art"),
         required=False,
         choices=[("", _("alle Arten")), *Event.Type.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     language = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select(attrs=SELECT)
+        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select()
     )
     target_group = forms.ChoiceField(
         label=_("Zielgruppe"),
         required=False,
         choices=[("", _("alle Zielgruppen")), *Event.TargetGroup.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     free = forms.BooleanField(label=_("nur kostenlose"), required=False)
     step_free = forms.BooleanField(label=_("nur stufenlos erreichbare"), required=False)
@@ -152,11 +151,11 @@ class EventForm(forms.ModelForm):
         widgets = {
             "title": forms.TextInput(attrs=INPUT),
             "description": forms.Textarea(attrs={**INPUT, "rows": 6}),
-            "type": forms.Select(attrs=SELECT),
-            "programme": forms.Select(attrs=SELECT),
-            "recurrence": forms.Select(attrs=SELECT),
-            "registration": forms.Select(attrs=SELECT),
-            "neighbourhood": forms.Select(attrs=SELECT),
+            "type": forms.Select(),
+            "programme": forms.Select(),
+            "recurrence": forms.Select(),
+            "registration": forms.Select(),
+            "neighbourhood": forms.Select(),
             "recurrence_until": forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
             "online_url": forms.URLInput(attrs=INPUT),
             "venue_name": forms.TextInput(attrs=INPUT),

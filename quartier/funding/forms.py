@@ -53,8 +53,25 @@ def place_choices(city) -> list:
 
 
 class ProgrammeChoiceField(forms.ModelMultipleChoiceField):
+    """Programmes labelled with their provider and next deadline, as the checkboxes show them."""
+
+    _next_deadlines: dict[int, ProgrammeDeadline] | None = None
+
+    def next_deadlines(self) -> dict[int, ProgrammeDeadline]:
+        if self._next_deadlines is None:
+            self._next_deadlines = {}
+            for deadline in ProgrammeDeadline.objects.filter(
+                programme__in=self.queryset, date__gte=timezone.localdate()
+            ).order_by("date"):
+                self._next_deadlines.setdefault(deadline.programme_id, deadline)
+        return self._next_deadlines
+
     def label_from_instance(self, obj):
-        return obj.name
+        details = [obj.provider] if obj.provider else []
+        deadline = self.next_deadlines().get(obj.pk)
+        if deadline is not None:
+            details.append(_("nächste Frist: %(date)s") % {"date": format_when(deadline.date, "DATE_FORMAT")})
+        return f"{obj.name} ({', '.join(details)})" if details else obj.name
 
 
 def _single_line(value: str, message) -> str:
@@ -185,6 +202,8 @@ class FundingForm(forms.Form):
             "vereinbaren und durchzuführen."
         ),
         error_messages={"required": _("Ohne Ihr Einverständnis können wir die Anfrage nicht speichern.")},
+        # The privacy notice above the box (id in the template) describes what the consent covers.
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-notice"}),
     )
     website = forms.CharField(required=False, label=_("Dieses Feld bitte leer lassen"), max_length=200)
     form_key = forms.CharField(required=False, widget=forms.HiddenInput)

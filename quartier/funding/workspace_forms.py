@@ -25,7 +25,6 @@ from .models import FundingConsultation
 from .services import MAX_AMOUNT, MAX_SLOTS, MAX_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
 RELOAD = _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")
 
@@ -58,14 +57,14 @@ class FilterForm(forms.Form):
             ("open", _("offen (alle nicht abgeschlossenen)")),
             *FundingConsultation.Status.choices,
         ],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     district = forms.TypedChoiceField(
         label=_("Stadtbezirk"),
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def __init__(self, *args, user, city, **kwargs):
@@ -107,7 +106,7 @@ def _programme(label, city, *, required=False):
         queryset=selectors.programmes(city),
         required=required,
         empty_label=_("– bitte wählen –") if required else _("– keines –"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         error_messages={"invalid_choice": _("Bitte wählen Sie ein Förderprogramm aus der Liste.")},
     )
 
@@ -281,13 +280,13 @@ class RunningForm(VersionedForm):
         label=_("Entstandene Angebote"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     events = forms.ModelMultipleChoiceField(
         label=_("Entstandene Veranstaltungen"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     message = _text(_("Nachricht (intern, optional)"), rows=2)
 
@@ -326,7 +325,7 @@ class AssignForm(VersionedForm):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def __init__(self, *args, consultation, user, **kwargs):

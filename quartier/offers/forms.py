@@ -11,7 +11,6 @@ from quartier.places.models import District, Neighbourhood
 from .models import OfferCategory, TargetGroup
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 Q_MAX_LENGTH = 200
 
 
@@ -29,30 +28,30 @@ class OfferFilterForm(forms.Form):
         required=False,
         queryset=Neighbourhood.objects.none(),
         empty_label=_("alle Stadtteile"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     district = forms.ModelChoiceField(
         label=_("Stadtbezirk"),
         required=False,
         queryset=District.objects.none(),
         empty_label=_("alle Stadtbezirke"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     category = forms.ModelChoiceField(
         label=_("Kategorie"),
         required=False,
         queryset=OfferCategory.objects.none(),
         empty_label=_("alle Kategorien"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     target_group = forms.ChoiceField(
         label=_("Zielgruppe"),
         required=False,
         choices=[("", _("alle Zielgruppen")), *TargetGroup.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     language = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=(), widget=forms.Select(attrs=SELECT)
+        label=_("Sprache"), required=False, choices=(), widget=forms.Select()
     )
     free = forms.BooleanField(label=_("nur kostenlose"), required=False)
 

@@ -12,7 +12,6 @@ from .models import Offer, OfferCategory, TargetGroup
 from .services import OfferData
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 6}
 SLOTS = 4
 
@@ -43,7 +42,7 @@ class OfferManageForm(forms.Form):
         label=_("Kategorie"),
         queryset=OfferCategory.objects.none(),
         empty_label=_("– bitte wählen –"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     target_groups = forms.MultipleChoiceField(
         label=_("Zielgruppen"),
@@ -125,7 +124,7 @@ class OfferManageForm(forms.Form):
         label=_("Status"),
         choices=Offer.Status.choices,
         initial=Offer.Status.PUBLISHED,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def __init__(self, *args, city, offer: Offer | None = None, **kwargs):
@@ -150,13 +149,20 @@ class OfferManageForm(forms.Form):
             .defer("boundary", "district__boundary")
             .order_by("district__ordinal", "name")
         )
-        self.fields["neighbourhoods"].choices = [(str(n.pk), n.name) for n in self.places]
+        # Grouped by Stadtbezirk: the widget draws one fieldset per group (templates/django/forms/widgets).
+        groups: dict = {}
+        for n in self.places:
+            groups.setdefault(n.district, []).append((str(n.pk), n.name))
+        self.fields["neighbourhoods"].choices = [
+            (_("Stadtbezirk %(number)s: %(name)s") % {"number": d.number, "name": d.name}, options)
+            for d, options in groups.items()
+        ]
         for i in range(SLOTS):
             self.fields[f"weekday_{i}"] = forms.ChoiceField(
                 label=_("Wochentag"),
                 required=False,
                 choices=WEEKDAY_CHOICES,
-                widget=forms.Select(attrs=SELECT),
+                widget=forms.Select(),
             )
             self.fields[f"start_{i}"] = forms.TimeField(
                 label=_("Beginn"),
@@ -181,15 +187,6 @@ class OfferManageForm(forms.Form):
             }
             for i in range(SLOTS)
         ]
-
-    def neighbourhood_groups(self):
-        """The Stadtteil checkboxes grouped by Stadtbezirk: [(district, [checkbox, …]), …]."""
-        groups: list = []
-        for place, box in zip(self.places, self["neighbourhoods"], strict=True):
-            if not groups or groups[-1][0] != place.district:
-                groups.append((place.district, []))
-            groups[-1][1].append(box)
-        return groups
 
     def clean(self):
         data = super().clean()

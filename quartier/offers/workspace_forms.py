@@ -12,7 +12,6 @@ from quartier.places.models import District
 
 from .models import TargetGroup
 
-SELECT = {"class": "kern-form-input__select"}
 MINE = "mine"
 ALL = "all"
 
@@ -27,12 +26,12 @@ class CoverageFilterForm(forms.Form):
         label=_("Zielgruppe"),
         required=False,
         choices=[("", _("alle Zielgruppen")), *TargetGroup.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     language = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select(attrs=SELECT)
+        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select()
     )
-    district = forms.ChoiceField(label=_("Stadtbezirk"), required=False, widget=forms.Select(attrs=SELECT))
+    district = forms.ChoiceField(label=_("Stadtbezirk"), required=False, widget=forms.Select())
     per_1000 = forms.BooleanField(label=_("je 1.000 Einwohner*innen"), required=False)
 
     def __init__(self, *args, user, city, **kwargs):

@@ -29,7 +29,7 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "kind", "description", "contact_name", "email", "phone", "website", "districts"]
         widgets = {
             "name": forms.TextInput(attrs=INPUT),
-            "kind": forms.Select(attrs={"class": "kern-form-input__select"}),
+            "kind": forms.Select(),
             "description": forms.Textarea(attrs={**INPUT, "rows": 5}),
             "contact_name": forms.TextInput(attrs=INPUT),
             "email": forms.EmailInput(attrs=INPUT),
@@ -55,6 +55,11 @@ class InvitationForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={**INPUT, "autocomplete": "off"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Shown beside the organisation's own form, which has an e-mail field too: ids of its own.
+        kwargs.setdefault("auto_id", "id_invite_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -13,7 +13,6 @@ from .models import Suggestion
 from .services import MAX_NAME, MAX_TEXT, MIN_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 WHOLE_CITY = ""
 FORM_KEY_SALT = "quartier.suggestions.form-key"
 FORM_KEY_MAX_AGE = 24 * 3600
@@ -63,13 +62,13 @@ class SuggestionForm(forms.Form):
     neighbourhood = forms.ChoiceField(
         label=_("Für welchen Stadtteil?"),
         required=False,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         error_messages={"invalid_choice": _("Bitte wählen Sie einen Stadtteil aus der Liste.")},
     )
     topic = forms.ChoiceField(
         label=_("Thema"),
         choices=[("", _("Bitte wählen")), *Suggestion.Topic.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         error_messages={
             "required": _("Bitte wählen Sie ein Thema."),
             "invalid_choice": _("Bitte wählen Sie eines der angebotenen Themen."),
@@ -102,6 +101,8 @@ class SuggestionForm(forms.Form):
             "Ich bin einverstanden, dass mein Vorschlag und meine freiwilligen Angaben wie beschrieben gespeichert werden."
         ),
         error_messages={"required": _("Ohne Ihr Einverständnis können wir den Vorschlag nicht speichern.")},
+        # The privacy notice above the box (id in the template) describes what the consent covers.
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-notice"}),
     )
     website = forms.CharField(required=False, label=_("Dieses Feld bitte leer lassen"), max_length=200)
     # Signed: a one-time submission key and the time the form was served (new_form_key).

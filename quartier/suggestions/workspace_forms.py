@@ -15,7 +15,6 @@ from .selectors import InboxFilters
 from .services import MAX_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
 AGES = [
     ("", _("beliebig")),
@@ -55,23 +54,23 @@ class InboxFilterForm(forms.Form):
             ("open", _("offen (alle nicht abgeschlossenen)")),
             *Suggestion.Status.choices,
         ],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     district = forms.TypedChoiceField(
         label=_("Stadtbezirk"),
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     neighbourhood = forms.TypedChoiceField(
-        label=_("Stadtteil"), required=False, coerce=int, empty_value=None, widget=forms.Select(attrs=SELECT)
+        label=_("Stadtteil"), required=False, coerce=int, empty_value=None, widget=forms.Select()
     )
     topic = forms.ChoiceField(
         label=_("Thema"),
         required=False,
         choices=[("", _("alle")), *Suggestion.Topic.choices],
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     age = forms.TypedChoiceField(
         label=_("Alter"),
@@ -79,10 +78,10 @@ class InboxFilterForm(forms.Form):
         choices=AGES,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
     overdue = forms.BooleanField(label=_("nur überfällige"), required=False)
-    assigned = forms.ChoiceField(label=_("zuständig"), required=False, widget=forms.Select(attrs=SELECT))
+    assigned = forms.ChoiceField(label=_("zuständig"), required=False, widget=forms.Select())
 
     def __init__(self, *args, user, city, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,7 +189,7 @@ class AssignForm(VersionedForm):
         required=False,
         coerce=int,
         empty_value=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
     )
 
     def __init__(self, *args, suggestion, user, **kwargs):

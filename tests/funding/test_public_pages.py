@@ -121,7 +121,9 @@ def test_form_is_shown_in_each_language(client, essen, programme, lang, dir_):
     assert html.count('name="neighbourhoods"') == Neighbourhood.objects.filter(city=essen).count()
     assert html.count('name="target_groups"') == 11
     assert 'name="action" value="compare"' in html and 'name="action" value="send"' in html
-    assert html.index('value="compare"') < html.index('value="send"'), "Enter in a field compares, not sends"
+    # Enter in a text field sends (implicit submission takes the form's first submit button), not "compare".
+    first_submit = re.search(r'<button type="submit"[^>]*>', html[html.index('id="funding-form"') :]).group(0)
+    assert 'value="send"' in first_submit, "Enter in a field must send the request, not compare"
     assert programme.name in html and programme.provider in html
     assert f'href="/{lang}/foerderberatung/"' in html  # the navigation links to the page
 
