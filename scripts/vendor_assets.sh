@@ -15,4 +15,11 @@ A=node_modules/@fontsource/noto-sans-arabic
 cp "$A/LICENSE" "$V/noto-sans-arabic/" 2>/dev/null || true
 for w in 400 700; do cp "$A/files/noto-sans-arabic-arabic-$w-normal.woff2" "$V/noto-sans-arabic/"; done
 echo "@fontsource/noto-sans-arabic $(node -p "require('./$A/package.json').version")" > "$V/noto-sans-arabic/VERSION"
+# The printed programme's Arabic face: one glyph per letter form, so the PDF's text layer maps back to the
+# right letters (Noto Sans Arabic builds dotted letters from shared skeletons plus dots).
+M=node_modules/@fontsource/almarai
+rm -rf "$V/almarai" && mkdir -p "$V/almarai"
+cp "$M/LICENSE" "$V/almarai/"
+for w in 400 700; do cp "$M/files/almarai-arabic-$w-normal.woff2" "$V/almarai/"; done
+echo "@fontsource/almarai $(node -p "require('./$M/package.json').version")" > "$V/almarai/VERSION"
 echo "vendored into $V"

@@ -1,12 +1,17 @@
 """The printed programme: a tagged PDF (PDF/UA-1) with cover, events by day, coordinator contacts, no network."""
 
 import io
+import re
+import shutil
 import socket
+import subprocess
+import threading
 import time as clock
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from quartier.events import pdf, services
@@ -273,3 +278,173 @@ def test_vacant_post_shows_nn_with_office(programme, essen):
     assert "Kupferdreher Straße 86" in html
     assert "0201-8851526" in html
     assert "Christian Uhl" in html
+
+
+ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
+
+
+def arabic_words(text: str) -> list[str]:
+    """Arabic words without punctuation (the Arabic comma is a character of its own)."""
+    return re.findall("[\u0621-\u065f\u0670-\u06d3]+", text)
+
+
+def test_arabic_text_layer_gives_back_the_words_that_were_put_in(programme):
+    """Copying or a screen reader gets the letters that were printed (not "اللعنات" for "اللغات")."""
+    data = render(programme, "ar")
+    text = " ".join(text_of(data).split())
+    with translation.override("ar"):
+        labels = [_(s) for s in ("Sprachen", "Programm", "Barrierefreiheit", "Veranstaltet von", "Anmeldung")]
+        labels += [pdf.day_heading(date(2027, 9, 4)), pdf.period_text(date(2027, 9, 1), date(2027, 9, 30))]
+    assert "اللغات" in labels
+    words = sorted({w for label in labels for w in arabic_words(label)})
+    assert len(words) >= 8
+    missing = [w for w in words if w not in text]
+    assert missing == [], missing
+    # The German texts stay as they are in the Arabic programme.
+    assert "Tag der offenen Tür" in text and "Demo-Kulturverein Altendorf" in text
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        # Poppler, which most Linux viewers copy through, too. It reverses the letters of a ligature mapped to
+        # several letters in right-to-left text (lam-alef, "لا"), and places vowel marks apart: those words are
+        # left to pypdf above.
+        out = subprocess.run(
+            [pdftotext, "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+        out = re.sub("[\u202a-\u202e]", "", out)
+        plain = [w for w in words if not re.search("ل[اأإآ]", w) and not ARABIC_MARKS.search(w)]
+        assert "اللغات" in plain
+        assert [w for w in plain if w not in out] == []
+
+
+def struct_languages(data: bytes) -> list[tuple[str, str]]:
+    """(tag, /Lang) of every structure element that has its own language."""
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+            return
+        if not hasattr(node, "get"):
+            return
+        if "/Lang" in node and node.get("/S"):
+            found.append((str(node["/S"]), str(node["/Lang"])))
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(root["/StructTreeRoot"])
+    return found
+
+
+def test_german_texts_are_marked_german_in_other_languages(programme):
+    data = render(programme, "ar")
+    languages = struct_languages(data)
+    assert ("/H1", "de") in languages  # the programme's title
+    assert ("/H3", "de") in languages  # the event titles
+    assert sum(1 for tag, lang in languages if tag == "/H3" and lang == "de") >= 8
+    assert {lang for _tag, lang in languages} == {"de"}
+    with translation.override("ar"):
+        html = pdf.programme_html(programme, base_url_for_links=BASE)
+    assert '<h3 lang="de" dir="ltr">Tag der offenen Tür</h3>' in html
+    with translation.override("en"):
+        html = pdf.programme_html(programme, base_url_for_links=BASE)
+    assert '<h3 lang="de">Tag der offenen Tür</h3>' in html
+    # A German programme needs no marks on its own texts: the document's language is German.
+    assert [
+        tag for tag, _lang in struct_languages(render(programme, "de")) if tag in ("/H1", "/H3", "/P")
+    ] == []
+
+
+@pytest.fixture
+def pdf_cache(settings):
+    from django.core.cache import cache
+
+    settings.LIST_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_rendered_programme_is_kept_until_its_events_change(
+    programme,
+    pdf_cache,
+    monkeypatch,
+    organiser,
+    organisation,
+    coordinator_iii,
+    django_capture_on_commit_callbacks,
+):
+    renders = []
+    real = pdf.render_html
+
+    def counting(html, **kwargs):
+        renders.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_html", counting)
+    with translation.override("de"):
+        first = pdf.programme_pdf_cached(programme, base_url_for_links=BASE, wait=60)
+        again = pdf.programme_pdf_cached(programme, base_url_for_links=BASE, wait=60)
+    assert first.startswith(b"%PDF-") and again == first
+    assert len(renders) == 1
+    with translation.override("ar"):
+        arabic = pdf.programme_pdf_cached(programme, base_url_for_links=BASE, wait=60)
+    assert len(renders) == 2 and arabic != first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            draft(
+                organiser,
+                organisation,
+                programme=programme,
+                title="Spieleabend",
+                start=at(24, 18),
+                end=at(24, 20),
+            ),
+            organiser,
+            coordinator_iii,
+        )
+    with translation.override("de"):
+        changed = pdf.programme_pdf_cached(programme, base_url_for_links=BASE, wait=60)
+    assert len(renders) == 3
+    assert "Spieleabend" in text_of(changed) and "Spieleabend" not in text_of(first)
+
+
+def test_slow_render_shows_being_prepared_then_the_pdf(programme, pdf_cache, monkeypatch, client):
+    release = threading.Event()
+    real = pdf.render_html
+
+    def slow(html, **kwargs):
+        release.wait(30)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_html", slow)
+    monkeypatch.setattr(pdf, "WAIT_SECONDS", 0.2)
+    url = f"/de/programme/{programme.slug}/programm.pdf"
+    response = client.get(url, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "Das Programm wird vorbereitet …" in page
+    assert f'href="{url}"' in page
+    # A second request while the first render runs does not start another one; it gets the same page.
+    assert client.get(url, HTTP_HOST="127.0.0.1")["Content-Type"].startswith("text/html")
+
+    release.set()
+    deadline = clock.monotonic() + 60
+    while clock.monotonic() < deadline:
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+        if response["Content-Type"] == "application/pdf":
+            break
+        clock.sleep(0.2)
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_unknown_programme_pdf_is_404(client, essen):
+    assert client.get("/de/programme/gibt-es-nicht/programm.pdf", HTTP_HOST="127.0.0.1").status_code == 404

@@ -223,14 +223,20 @@ def programme_detail(request, slug: str):
 
 @require_safe
 def programme_pdf(request, slug: str):
-    """The printed programme (tagged PDF/UA), made from the same data as the page."""
-    from ..pdf import programme_pdf as render_pdf
+    """The printed programme (tagged PDF/UA), made from the same data as the page; kept until the data changes.
+    While a render takes longer than a moment, a page says that the file is being prepared."""
+    from ..pdf import programme_pdf_cached
 
     city = _city(request)
     programme = selectors.public_programmes(city).filter(slug=slug).first()
     if programme is None:
         raise Http404(_("Dieses Programm gibt es nicht."))
-    body = render_pdf(programme, base_url_for_links=request.build_absolute_uri("/"))
+    body = programme_pdf_cached(programme, base_url_for_links=request.build_absolute_uri("/"))
+    if body is None:
+        response = render(request, "events/public/programme_pdf_pending.html", {"programme": programme})
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{programme.slug}.pdf"'
     response["Cache-Control"] = "public, max-age=600"
