@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from quartier.accounts.models import Membership, Role
 from quartier.core.admin import AuditedAdmin
 
-from .models import City, Contact, District, DistrictOffice, Neighbourhood, OperatorInformation, Postcode
+from .models import (
+    City,
+    Contact,
+    District,
+    DistrictOffice,
+    Neighbourhood,
+    OperatorInformation,
+    Postcode,
+    PostcodeNeighbourhood,
+)
 
 
 class OperatorInline(admin.StackedInline):
@@ -35,11 +44,18 @@ class NeighbourhoodAdmin(AuditedAdmin):
     exclude = ["boundary"]
 
 
+class PostcodePairInline(admin.TabularInline):
+    model = PostcodeNeighbourhood
+    extra = 0
+    autocomplete_fields = ["neighbourhood"]
+    readonly_fields = ["added_at", "added_by"]
+
+
 @admin.register(Postcode)
 class PostcodeAdmin(AuditedAdmin):
-    list_display = ["code", "city"]
-    list_filter = ["city"]
-    filter_horizontal = ["neighbourhoods"]
+    list_display = ["code", "city", "source"]
+    list_filter = ["city", "source"]
+    inlines = [PostcodePairInline]
 
 
 @admin.register(DistrictOffice)
@@ -78,6 +94,10 @@ class ContactAdminForm(forms.ModelForm):
 @admin.register(Contact)
 class ContactAdmin(AuditedAdmin):
     form = ContactAdminForm
-    list_display = ["display_name", "vacant", "office", "role"]
+    list_display = ["shown_name", "vacant", "office", "role"]
     list_filter = ["city", "vacant"]
     filter_horizontal = ["districts", "staff"]
+
+    @admin.display(description=_("Name"), ordering="name")
+    def shown_name(self, contact: Contact) -> str:
+        return contact.display_name

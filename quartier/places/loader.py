@@ -15,7 +15,17 @@ from django.utils.translation import gettext_noop
 
 from quartier.core.audit import audit_record, model_changes
 
-from .models import City, Contact, District, DistrictOffice, Neighbourhood, OperatorInformation, Postcode
+from .models import (
+    City,
+    Contact,
+    District,
+    DistrictOffice,
+    Neighbourhood,
+    OperatorInformation,
+    PlaceSource,
+    Postcode,
+    PostcodeNeighbourhood,
+)
 
 ROMAN = {
     "I": 1,
@@ -114,6 +124,29 @@ def _set_m2m(manager, objects, report: LoadReport, kind: str) -> None:
     if set(manager.values_list("pk", flat=True)) != wanted:
         manager.set(objects)
         report.count(f"{kind} links", "updated")
+
+
+def _set_reference_pairs(postcode: Postcode, neighbourhoods, report: LoadReport) -> None:
+    """Keep the reference pairs of a postcode in step with the data; pairs the city added stay, and one the
+    reference data now has too becomes a reference pair."""
+    wanted = {n.pk for n in neighbourhoods}
+    pairs = {p.neighbourhood_id: p for p in postcode.pairs.all()}
+    changed = False
+    for neighbourhood_id, pair in pairs.items():
+        if pair.source == PlaceSource.REFERENCE and neighbourhood_id not in wanted:
+            pair.delete()
+            changed = True
+        elif pair.source != PlaceSource.REFERENCE and neighbourhood_id in wanted:
+            pair.source = PlaceSource.REFERENCE
+            pair.save(update_fields=["source"])
+            changed = True
+    for neighbourhood_id in wanted - set(pairs):
+        PostcodeNeighbourhood.objects.create(
+            postcode=postcode, neighbourhood_id=neighbourhood_id, source=PlaceSource.REFERENCE
+        )
+        changed = True
+    if changed:
+        report.count("postcode links", "updated")
 
 
 def _geometry(feature: dict) -> dict:
@@ -242,8 +275,10 @@ def load_city(
             links.setdefault(row["plz"], []).append(neighbourhoods[number])
         codes = [r["plz"] for r in _read_csv(path("postcodes"))]
         for code in sorted(set(codes) | set(links)):
-            postcode = _upsert(Postcode, report, "postcode", {"city": city, "code": code}, {})
-            _set_m2m(postcode.neighbourhoods, links.get(code, []), report, "postcode")
+            postcode = _upsert(
+                Postcode, report, "postcode", {"city": city, "code": code}, {"source": PlaceSource.REFERENCE}
+            )
+            _set_reference_pairs(postcode, links.get(code, []), report)
         progress(f"  {len(codes)} Postleitzahlen, {sum(map(len, links.values()))} Zuordnungen")
 
         progress("Offices and contacts")

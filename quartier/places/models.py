@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.core.models import TimeStampedModel
 
@@ -33,9 +34,12 @@ class City(TimeStampedModel):
     )
     fallback_team_email = models.EmailField(_("E-Mail des Rückfallteams"), blank=True)
     places_revision = models.PositiveIntegerField(
+        _("Stand der Ortsdaten"),
         default=0,
         editable=False,
-        help_text="Raised on every change to this city's place data; caches compare it.",
+        help_text=_(
+            "Steigt bei jeder Änderung der Ortsdaten dieser Stadt; Zwischenspeicher vergleichen ihn."
+        ),
     )
 
     class Meta:
@@ -120,6 +124,13 @@ class Neighbourhood(TimeStampedModel):
         return reverse("public:neighbourhood", kwargs={"slug": self.slug})
 
 
+class PlaceSource(models.TextChoices):
+    """Where a postcode or a postcode ↔ Stadtteil pair comes from."""
+
+    REFERENCE = "reference", _("Referenzdaten")
+    CITY = "city", _("von der Stadt ergänzt")
+
+
 class Postcode(models.Model):
     """A postcode of the city and the neighbourhoods it reaches into (many-to-many, no shares)."""
 
@@ -128,7 +139,14 @@ class Postcode(models.Model):
     )
     code = models.CharField(_("Postleitzahl"), max_length=10)
     neighbourhoods = models.ManyToManyField(
-        Neighbourhood, related_name="postcodes", blank=True, verbose_name=_("Stadtteile")
+        Neighbourhood,
+        related_name="postcodes",
+        blank=True,
+        through="PostcodeNeighbourhood",
+        verbose_name=_("Stadtteile"),
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=12, choices=PlaceSource.choices, default=PlaceSource.REFERENCE
     )
 
     class Meta:
@@ -141,6 +159,41 @@ class Postcode(models.Model):
         return self.code
 
 
+class PostcodeNeighbourhood(models.Model):
+    """One postcode ↔ Stadtteil pair: from the reference data (kept in step by `load_city`) or added by the city's
+    administrators in the workspace (kept across `load_city` runs, shown as such on the data-sources page)."""
+
+    postcode = models.ForeignKey(
+        Postcode, on_delete=models.CASCADE, related_name="pairs", verbose_name=_("Postleitzahl")
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.CASCADE, related_name="postcode_pairs", verbose_name=_("Stadtteil")
+    )
+    source = models.CharField(
+        _("Quelle"), max_length=12, choices=PlaceSource.choices, default=PlaceSource.REFERENCE
+    )
+    added_at = models.DateTimeField(_("ergänzt am"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ergänzt von"),
+    )
+
+    class Meta:
+        db_table = "places_postcode_neighbourhoods"
+        verbose_name = _("Zuordnung Postleitzahl – Stadtteil")
+        verbose_name_plural = _("Zuordnungen Postleitzahl – Stadtteil")
+        constraints = [
+            models.UniqueConstraint(fields=["postcode", "neighbourhood"], name="postcode_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode_id} – {self.neighbourhood_id}"
+
+
 class DistrictOffice(TimeStampedModel):
     """A Bezirksstelle: the office where a district's contact works."""
 
@@ -149,7 +202,7 @@ class DistrictOffice(TimeStampedModel):
     name = models.CharField(_("Name"), max_length=200)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200)
     postal_code = models.CharField(_("Postleitzahl"), max_length=10)
-    locality = models.CharField(_("Ort"), max_length=120)
+    locality = models.CharField(pgettext_lazy("town", "Ort"), max_length=120)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
     opening_hours = models.TextField(_("Öffnungszeiten"), blank=True)

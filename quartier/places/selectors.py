@@ -201,3 +201,41 @@ def neighbourhoods_by_ids(city: City, ids: list[int]) -> list[Neighbourhood]:
     )
     by_id = {n.pk: n for n in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def postcodes_with_pairs(city: City):
+    """All postcodes of a city with their pairs (Stadtteil, source, who added them), by code."""
+    from .models import Postcode, PostcodeNeighbourhood
+
+    pairs = PostcodeNeighbourhood.objects.select_related("neighbourhood", "added_by").defer(
+        "neighbourhood__boundary"
+    )
+    return (
+        Postcode.objects.filter(city=city)
+        .prefetch_related(Prefetch("pairs", queryset=pairs.order_by("neighbourhood__name")))
+        .order_by("code")
+    )
+
+
+def city_added_pairs(city: City):
+    """The pairs the city added in the workspace, for the data-sources page."""
+    from .models import PlaceSource, PostcodeNeighbourhood
+
+    return (
+        PostcodeNeighbourhood.objects.filter(postcode__city=city, source=PlaceSource.CITY)
+        .select_related("postcode", "neighbourhood")
+        .defer("neighbourhood__boundary")
+        .order_by("postcode__code", "neighbourhood__name")
+    )
+
+
+def postcode_pair(city: City, pk: int):
+    """One pair of this city (None for another city's)."""
+    from .models import PostcodeNeighbourhood
+
+    return (
+        PostcodeNeighbourhood.objects.filter(pk=pk, postcode__city=city)
+        .select_related("postcode__city", "neighbourhood")
+        .defer("neighbourhood__boundary", "postcode__city__boundary")
+        .first()
+    )

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import City, Contact, District, DistrictOffice, Neighbourhood, Postcode
+from .models import City, Contact, District, DistrictOffice, Neighbourhood, Postcode, PostcodeNeighbourhood
 
 
 def places_version(city_id: int) -> int:
@@ -25,6 +25,13 @@ def bump_places_version(city_id: int) -> None:
 @receiver([post_save, post_delete], sender=Contact)
 def _places_changed(sender, instance, **kwargs):
     bump_places_version(instance.city_id)
+
+
+@receiver([post_save, post_delete], sender=PostcodeNeighbourhood)
+def _postcode_pair_changed(sender, instance, **kwargs):
+    city_id = Postcode.objects.filter(pk=instance.postcode_id).values_list("city_id", flat=True).first()
+    if city_id is not None:
+        bump_places_version(city_id)
 
 
 @receiver(post_save, sender=City)

@@ -76,6 +76,7 @@ def map_geometry(city_id: int) -> dict:
                     "district_id": n.district_id,
                     "district_number": n.district.number,
                     "district_ordinal": n.district.ordinal,
+                    "district_name": n.district.name,
                     "d": d,
                     "label_x": round(fx(point.x), 1),
                     "label_y": round(fy(point.y), 1),

@@ -243,7 +243,10 @@ def test_programme_pdf_download(client, events, programme):
 
 def test_map_view_highlights_stadtteile_with_events(client, events):
     page = client.get("/de/veranstaltungen/karte/", **H).content.decode()
-    assert page.count("is-selected") >= 1
+    assert page.count("is-marked") >= 1
+    # Having events is not "the user's location": no area is aria-current, and the legend explains the colours.
+    assert 'aria-current="location"' not in page and "is-selected" not in page
+    assert "mit Veranstaltungen" in page and "Die Farben zeigen die Stadtbezirke" not in page
     assert "Frohnhausen</a>:" in page or "Altendorf</a>:" in page
 
 

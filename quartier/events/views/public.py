@@ -23,7 +23,6 @@ from ..forms import EventFilterForm
 from ..ical import calendar_for
 from ..models import Event
 from ..occurrences import BERLIN, occurrences
-from ..registration_services import availability, deadline_passed
 
 PAGE_SIZE = 50
 
@@ -171,20 +170,13 @@ def event_detail(request, pk: int, slug: str):
     if slug != event.slug:
         return redirect("public:event", pk=event.pk, slug=event.slug, permanent=True)
     start, end = selectors.EventFilters().window()
-    upcoming = occurrences(event, start, end)[:20]
-    places = {}
-    if event.registration == Event.Registration.LIMITED and event.status == Event.Status.PUBLISHED:
-        future = [o.start for o in upcoming if o.start > timezone.now()]
-        places = availability(event, future)
     return render(
         request,
         "events/public/detail.html",
         {
             "event": event,
             "json_ld": _json_ld(request, event),
-            "upcoming": upcoming,
-            "dates": [(o, places.get(o.start)) for o in upcoming],
-            "deadline_passed": deadline_passed(event),
+            "upcoming": occurrences(event, start, end)[:20],
         },
     )
 
@@ -272,7 +264,7 @@ def event_map(request):
         request,
         "events/public/map.html",
         {
-            "map": _map(city, selected_ids=list(counts)),
+            "map": _map(city, marked_ids=list(counts)),
             "rows": rows,
             "online": online,
             "total": online + sum(counts.values()),

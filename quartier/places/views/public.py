@@ -35,28 +35,59 @@ _MAP_CACHE: OrderedDict[tuple, str] = OrderedDict()
 _MAP_CACHE_SIZE = 512
 
 
-def _map(city, *, selected_ids=(), district_ids=(), template="places/includes/map_svg.html", link_base=""):
-    """The SVG map with the answer's Stadtteile and their districts highlighted.
+def _map(
+    city,
+    *,
+    selected_ids=(),
+    district_ids=(),
+    marked_ids=None,
+    template="places/includes/map_svg.html",
+    link_base="",
+):
+    """The SVG map with the answer's Stadtteile (aria-current) and their districts highlighted.
 
-    The rendered SVG (about 50 links with translated names) is kept per process for each language, place-data
-    revision, highlight and template: rendering it was most of the home page's time (bench/RESULTS.md). Other
-    pages draw it with their own `template`, whose links may start with `link_base`."""
+    With `marked_ids` (a collection, e.g. the Stadtteile with events) the colours no longer show the districts:
+    marked areas are dark, the others light, and the legend says so. The rendered SVG (about 50 links with
+    translated names) is kept per process for each language, place-data revision, highlight and template:
+    rendering it was most of the home page's time (bench/RESULTS.md). Other pages draw it with their own
+    `template`, whose links may start with `link_base`."""
     data = map_geometry(city.pk)
     selected_ids, district_ids = frozenset(selected_ids), frozenset(district_ids)
-    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids, template, link_base)
+    marked = None if marked_ids is None else frozenset(marked_ids)
+    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids, marked, template, link_base)
     svg = _MAP_CACHE.get(key)
     if svg is None:
         areas = [
-            {**a, "selected": a["id"] in selected_ids, "in_district": a["district_id"] in district_ids}
+            {
+                **a,
+                "selected": a["id"] in selected_ids,
+                "in_district": a["district_id"] in district_ids,
+                "marked": marked is not None and a["id"] in marked,
+            }
             for a in data["areas"]
         ]
         svg = render_to_string(
-            template, {"map": {"viewbox": data["viewbox"], "areas": areas}, "link_base": link_base}
+            template,
+            {
+                "map": {"viewbox": data["viewbox"], "areas": areas, "marking": marked is not None},
+                "link_base": link_base,
+            },
         )
         _MAP_CACHE[key] = svg
         while len(_MAP_CACHE) > _MAP_CACHE_SIZE:
             _MAP_CACHE.popitem(last=False)
-    return {"svg": mark_safe(svg)}  # noqa: S308 - rendered by our own template with autoescaping
+    districts = {}
+    for a in data["areas"]:
+        districts.setdefault(a["district_ordinal"], (a["district_number"], a.get("district_name", "")))
+    return {
+        "svg": mark_safe(svg),  # noqa: S308 - rendered by our own template with autoescaping
+        "marking": marked is not None,
+        "has_selection": bool(selected_ids),
+        "has_district": bool(district_ids),
+        "districts": [
+            {"ordinal": o, "number": number, "name": name} for o, (number, name) in sorted(districts.items())
+        ],
+    }
 
 
 @require_safe
@@ -181,7 +212,11 @@ def accessibility(request):
 def data_sources(request):
     city = _city_or_404(request)
     gaps = selectors.reference_data_gaps(city)
-    return render(request, "places/public/data_sources.html", {"gaps": gaps})
+    return render(
+        request,
+        "places/public/data_sources.html",
+        {"gaps": gaps, "city_pairs": list(selectors.city_added_pairs(city))},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,6 +1,13 @@
-// Progressive enhancement for the finder: "use my location" asks the browser (opt-in) and submits lat/lon.
+// Progressive enhancement for the finder: after a search the answer gets focus and is scrolled into view (the
+// page's fragment #ergebnis already scrolls without JavaScript); "use my location" asks the browser (opt-in) and
+// submits lat/lon.
 (function () {
   "use strict";
+  var answer = document.querySelector("[data-finder-answer]");
+  if (answer) {
+    answer.focus({ preventScroll: true });
+    answer.scrollIntoView({ block: "start" });
+  }
   var button = document.querySelector("[data-locate]");
   if (!button || !("geolocation" in navigator)) { return; }
   var form = document.getElementById(button.getAttribute("data-locate"));
