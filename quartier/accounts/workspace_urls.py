@@ -22,12 +22,38 @@ urlpatterns += [
     path("organisationen/<int:pk>/", organisations.organisation_detail, name="organisation"),
 ]
 
+from quartier.events.views import registrations as event_registrations  # noqa: E402
 from quartier.events.views import workspace as events  # noqa: E402
 
 urlpatterns += [
     path("veranstaltungen/", events.event_list, name="events"),
     path("veranstaltungen/neu/<int:organisation_id>/", events.event_create, name="event_create"),
     path("veranstaltungen/<int:pk>/", events.event_detail, name="event"),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/",
+        event_registrations.event_registrations,
+        name="event_registrations",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/",
+        event_registrations.event_registrations_date,
+        name="event_registrations_date",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/anmeldungen.csv",
+        event_registrations.event_registrations_csv,
+        name="event_registrations_csv",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/anwesenheit/",
+        event_registrations.event_attendance,
+        name="event_attendance",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/nachricht/",
+        event_registrations.event_registrations_message,
+        name="event_registrations_message",
+    ),
 ]
 
 from quartier.suggestions import workspace_urls as suggestions  # noqa: E402

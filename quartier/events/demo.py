@@ -125,7 +125,7 @@ def create_demo_events(city, *, seed: int, today: date | None = None) -> dict[st
     september = next_september(today)
     slug = f"demo-begegnungen-im-september-{september.year}-stadtbezirk-iii"
     if Programme.objects.filter(city=city, slug=slug).exists():
-        return {"programmes": 0, "events": 0}
+        return {"programmes": 0, "events": create_demo_registrations(city, seed=seed, today=today)}
     rng = random.Random(seed)
     organisations = _organisations(city, rng)
     iii = District.objects.get(city=city, number="III")
@@ -185,4 +185,167 @@ def create_demo_events(city, *, seed: int, today: date | None = None) -> dict[st
             recurrence_until=first + timedelta(days=364),
         )
         created += 1
+    created += create_demo_registrations(city, seed=seed, today=today)
     return {"programmes": 1, "events": created}
+
+
+# Events that take registrations, of the first demo organisation (whose member is the demo organiser), in
+# Stadtbezirk III (reviewed by the demo coordinator): (slug, title, type, days ahead, hour, mode, capacity,
+# waiting list size, deadline days before, weekly, [(people, status)]).
+REGISTRATION_EVENTS = [
+    (
+        "demo-anmeldung-sprachcafe",
+        "Sprachcafé mit Anmeldung (Demo)",
+        "meeting",
+        10,
+        17,
+        "limited",
+        12,
+        None,
+        1,
+        False,
+        [(2, "confirmed"), (1, "confirmed"), (3, "confirmed"), (1, "confirmed"), (1, "cancelled")],
+    ),
+    (
+        "demo-anmeldung-kochkurs",
+        "Kochkurs: Rezepte aus aller Welt (Demo)",
+        "course",
+        14,
+        18,
+        "limited",
+        8,
+        None,
+        2,
+        False,
+        [
+            (3, "confirmed"),
+            (2, "confirmed"),
+            (2, "confirmed"),
+            (1, "confirmed"),
+            (2, "waiting"),
+            (1, "waiting"),
+            (1, "waiting"),
+        ],
+    ),
+    (
+        "demo-anmeldung-infoabend",
+        "Informationsabend: Schule in Deutschland (Demo)",
+        "information_evening",
+        20,
+        18,
+        "required",
+        None,
+        None,
+        None,
+        False,
+        [(1, "confirmed"), (2, "confirmed"), (1, "confirmed")],
+    ),
+    (
+        "demo-anmeldung-computerkurs",
+        "Computerkurs für Einsteiger*innen (Demo)",
+        "course",
+        3,
+        10,
+        "limited",
+        6,
+        0,
+        None,
+        True,
+        [(2, "confirmed"), (2, "confirmed"), (2, "confirmed")],
+    ),
+    (
+        "demo-anmeldung-fahrradwerkstatt",
+        "Fahrradwerkstatt mit Anmeldung (Demo)",
+        "open_day",
+        5,
+        15,
+        "limited",
+        10,
+        None,
+        6,
+        False,
+        [(1, "confirmed"), (2, "confirmed")],
+    ),
+    (
+        "demo-anmeldung-fruehstueck",
+        "Nachbarschaftsfrühstück mit Anmeldung (Demo)",
+        "meeting",
+        0,
+        18,
+        "limited",
+        10,
+        None,
+        None,
+        False,
+        [(2, "confirmed"), (1, "confirmed"), (1, "confirmed"), (3, "confirmed")],
+    ),
+]
+DEMO_NAMES = ["Demo Amal", "Demo Bernd", "Demo Ceyda", "Demo Dmytro", "Demo Elif", "Demo Farid", "Demo Greta"]
+
+
+def create_demo_registrations(city, *, seed: int, today: date | None = None) -> int:
+    """Create the events that take registrations, with registrations, once; returns how many events it made."""
+    from quartier.core.tokens import new_token
+
+    from .models import Registration
+    from .registration_services import RETENTION_DAYS
+
+    if Event.objects.filter(city=city, slug__startswith="demo-anmeldung-").exists():
+        return 0
+    today = today or timezone.localdate()
+    rng = random.Random(seed + 1)
+    organisation = _organisations(city, random.Random(seed))[0]
+    places = list(Neighbourhood.objects.filter(city=city, district__number="III").order_by("name"))
+    made = 0
+    for n, (slug, title, kind, days, hour, mode, capacity, waiting_size, deadline, weekly, rows) in enumerate(
+        REGISTRATION_EVENTS
+    ):
+        start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=BERLIN)
+        place = places[n % len(places)]
+        event = Event.objects.create(
+            city=city,
+            organisation=organisation,
+            title=title,
+            slug=slug,
+            type=kind,
+            description="Eine erfundene Veranstaltung mit Anmeldung für die Demo-Installation. Alle Angaben und "
+            "alle Angemeldeten sind erfunden.",
+            start=start,
+            end=start + timedelta(hours=2),
+            recurrence=Event.Recurrence.WEEKLY if weekly else Event.Recurrence.NONE,
+            recurrence_until=today + timedelta(days=days + 56) if weekly else None,
+            venue_name=f"Demo-Treffpunkt {place.name}",
+            neighbourhood=place,
+            languages=["de", "ar"],
+            target_groups=["everyone"],
+            step_free=True,
+            registration=mode,
+            capacity=capacity,
+            waiting_list_size=waiting_size,
+            registration_deadline=start - timedelta(days=deadline) if deadline else None,
+            status=Event.Status.PUBLISHED,
+            published_at=timezone.now(),
+            is_demo=True,
+        )
+        EventStep.objects.create(
+            event=event,
+            from_status=Event.Status.DRAFT,
+            to_status=Event.Status.PUBLISHED,
+            message="Demo-Inhalt, ohne Prüfung angelegt",
+        )
+        sync_occurrences(event)
+        for i, (people, status) in enumerate(rows):
+            name = DEMO_NAMES[(i + n) % len(DEMO_NAMES)]
+            Registration.objects.create(
+                event=event,
+                occurrence_start=start,
+                name=name,
+                email=f"{slugify(name)}-{n}-{i}@example.org",
+                people=people,
+                language=rng.choice(["de", "de", "en", "ar"]),
+                status=status,
+                cancel_token_hash=new_token()[1],
+                delete_after=start + timedelta(hours=2, days=RETENTION_DAYS),
+            )
+        made += 1
+    return made

@@ -145,6 +145,8 @@ class EventForm(forms.ModelForm):
             "cost",
             "registration",
             "capacity",
+            "waiting_list_size",
+            "registration_deadline",
             "image",
             "image_alt",
         ]
@@ -165,6 +167,10 @@ class EventForm(forms.ModelForm):
             "image_alt": forms.TextInput(attrs=INPUT),
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "capacity": forms.NumberInput(attrs={**INPUT, "min": 1}),
+            "waiting_list_size": forms.NumberInput(attrs={**INPUT, "min": 0}),
+            "registration_deadline": forms.DateTimeInput(
+                attrs={**INPUT, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
         }
         field_classes = {"image": LimitedImageField}
 
@@ -180,7 +186,7 @@ class EventForm(forms.ModelForm):
             self.instance.city = city  # the model's own checks compare the Stadtteil's city with it
         if self.instance.pk:
             self.fields["exceptions_text"].initial = ", ".join(self.instance.exceptions)
-            for name in ("start", "end"):
+            for name in ("start", "end", "registration_deadline"):
                 value = getattr(self.instance, name)
                 self.initial[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else None
 

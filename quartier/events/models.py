@@ -148,6 +148,18 @@ class Event(TimeStampedModel):
         _("Anmeldung"), max_length=10, choices=Registration.choices, default=Registration.NONE
     )
     capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
+    waiting_list_size = models.PositiveIntegerField(
+        _("Plätze auf der Warteliste"),
+        null=True,
+        blank=True,
+        help_text=_("Leer: unbegrenzt; 0: keine Warteliste."),
+    )
+    registration_deadline = models.DateTimeField(
+        _("Anmeldeschluss"),
+        null=True,
+        blank=True,
+        help_text=_("Danach nimmt das Formular keine Anmeldungen mehr an. Leer: bis zum Beginn des Termins."),
+    )
     image = models.ImageField(_("Bild"), upload_to="events/", blank=True, max_length=200)
     image_alt = models.CharField(_("Bildbeschreibung (Alternativtext)"), max_length=300, blank=True)
     status = models.CharField(
@@ -164,6 +176,17 @@ class Event(TimeStampedModel):
         verbose_name=_("angelegt von"),
     )
     is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
+    # A proposed change of a published event: a row of its own that goes through review (draft → submitted →
+    # published) while the published version stays public; publishing it copies it onto `revision_of` and
+    # deletes it (services.event_transition).
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("Änderung von"),
+    )
 
     class Meta:
         verbose_name = _("Veranstaltung")
@@ -201,6 +224,17 @@ class Event(TimeStampedModel):
             errors["venue_name"] = _("Bitte geben Sie einen Ort an oder wählen Sie „online“.")
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = _("Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen können.")
+        if self.registration_deadline and self.registration == self.Registration.NONE:
+            errors["registration_deadline"] = _(
+                "Ein Anmeldeschluss ist nur bei Veranstaltungen mit Anmeldung möglich."
+            )
+        if (
+            self.registration_deadline
+            and self.start
+            and self.recurrence == self.Recurrence.NONE
+            and self.registration_deadline > self.start
+        ):
+            errors["registration_deadline"] = _("Der Anmeldeschluss muss vor dem Beginn liegen.")
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Bitte geben Sie beide Koordinaten an oder keine.")
         if self.neighbourhood_id and self.neighbourhood.city_id != self.city_id:
@@ -284,6 +318,8 @@ class Registration(models.Model):
         _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, db_index=True)
+    # Marked by the organiser on the day: None = not marked yet, True = came, False = did not come.
+    attended = models.BooleanField(_("anwesend"), null=True, blank=True)
     cancel_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now=True)
@@ -302,3 +338,38 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.occurrence_start:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class RegistrationMessage(models.Model):
+    """A message the organiser or a reviewer wrote to everyone registered for one date, sent through the outbox.
+
+    Purpose: a record of what was sent to registrants, by whom and to how many (no addresses are kept here).
+    Deleted with the registrations of the date, 30 days after it (`delete_after`, the retention command).
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registration_messages", verbose_name=_("Veranstaltung")
+    )
+    occurrence_start = models.DateTimeField(pgettext_lazy("event date", "Termin"))
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("von"),
+    )
+    subject = models.CharField(_("Betreff"), max_length=150)
+    body = models.TextField(_("Nachricht"), max_length=5000)
+    include_waiting = models.BooleanField(_("auch an die Warteliste"), default=False)
+    recipients = models.PositiveIntegerField(_("Empfänger*innen"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delete_after = models.DateTimeField(_("löschen ab"), db_index=True)
+
+    class Meta:
+        verbose_name = _("Nachricht an Angemeldete")
+        verbose_name_plural = _("Nachrichten an Angemeldete")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event", "occurrence_start", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.occurrence_start:%Y-%m-%d %H:%M}: {self.subject}"

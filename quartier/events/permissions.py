@@ -17,3 +17,8 @@ def can_review(user, event) -> bool:
     if is_platform_admin(user) or Role.CITY_ADMIN in roles_in(user, event.city):
         return True
     return user in work_recipients(city=event.city, district=event.district).users
+
+
+def can_manage_registrations(user, event) -> bool:
+    """Registrations (personal data) are for the organisers and the event's reviewers only."""
+    return is_organiser(user, event) or can_review(user, event)

@@ -12,7 +12,7 @@ from quartier.core.formatting import format_when
 
 from .models import Event
 from .occurrences import BERLIN, occurrences
-from .registration_services import MAX_NAME, MAX_PEOPLE
+from .registration_services import MAX_NAME, MAX_PEOPLE, group_too_large_message
 
 INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
@@ -98,6 +98,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
+        self.event = event
         self.fields["termin"].choices = [
             (occurrence_key(o.start), format_when(o.start, "WEEKDAY_DATETIME_FORMAT"))
             for o in upcoming_occurrences(event)
@@ -108,6 +109,12 @@ class RegistrationForm(forms.Form):
         if any(ord(c) < 32 or ord(c) == 127 for c in name):
             raise forms.ValidationError(_("Der Name enthält unzulässige Zeichen."))
         return name
+
+    def clean_people(self):
+        people = self.cleaned_data["people"]
+        if self.event.registration == Event.Registration.LIMITED and people > (self.event.capacity or 0):
+            raise forms.ValidationError(group_too_large_message(self.event.capacity or 0, people))
+        return people
 
     def clean_termin(self):
         parsed = parse_occurrence_key(self.cleaned_data["termin"])

@@ -7,7 +7,8 @@ every transaction as IMMEDIATE, which serialises writers), so concurrent registr
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from quartier.core.audit import audit_record
+from quartier.core.formatting import format_when
 from quartier.core.languages import supported_language
 from quartier.core.tokens import new_token, token_hash
 
@@ -76,11 +78,89 @@ def _occurrence(event: Event, start) -> Occurrence:
     return found[0]
 
 
+def deadline_passed(event: Event, now: datetime | None = None) -> bool:
+    """Whether the organiser's registration deadline (Anmeldeschluss) has passed."""
+    return bool(event.registration_deadline and (now or timezone.now()) >= event.registration_deadline)
+
+
+def deadline_message(event: Event) -> str:
+    deadline = timezone.localtime(event.registration_deadline)
+    return _("Die Anmeldung ist seit %(deadline)s geschlossen (Anmeldeschluss).") % {
+        "deadline": format_when(deadline, "DATETIME_FORMAT")
+    }
+
+
 def _check_open(event: Event) -> None:
-    if event.status != Event.Status.PUBLISHED:
+    if event.status != Event.Status.PUBLISHED or event.revision_of_id:
         raise ValidationError(_("Für diese Veranstaltung ist keine Anmeldung möglich."))
     if event.registration == Event.Registration.NONE:
         raise ValidationError(_("Für diese Veranstaltung ist keine Anmeldung nötig."))
+    if deadline_passed(event):
+        raise ValidationError(deadline_message(event))
+
+
+def group_too_large_message(capacity: int, people: int) -> str:
+    return _(
+        "Für diesen Termin gibt es insgesamt nur %(capacity)s Plätze. Eine Gruppe von %(people)s Personen "
+        "kann deshalb auch über die Warteliste keinen Platz bekommen. Bitte melden Sie weniger Personen an "
+        "oder fragen Sie die Veranstaltenden."
+    ) % {"capacity": capacity, "people": people}
+
+
+NO_PLACES_LEFT = gettext_noop(
+    "Für diesen Termin gibt es keine Plätze mehr, und die Warteliste ist voll. Eine Anmeldung ist nicht mehr möglich."
+)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Places of one occurrence as the public sees them."""
+
+    capacity: int | None  # None: no limit
+    taken: int  # confirmed people
+    waiting: int  # people on the waiting list
+    waiting_list_size: int | None  # None: no limit
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def state(self) -> str:
+        """ "unlimited", "open" (places left), "waiting_list" (full, the waiting list takes more) or "full"."""
+        if self.capacity is None:
+            return "unlimited"
+        if self.left and not self.waiting:
+            return "open"
+        if self.waiting_list_size is None or self.waiting < self.waiting_list_size:
+            return "waiting_list"
+        return "full"
+
+
+def availability(event: Event, starts: Iterable[datetime]) -> dict[datetime, Availability]:
+    """Places per occurrence start, in one query."""
+    starts = list(starts)
+    counts: dict[tuple, int] = {}
+    if starts and event.registration == Event.Registration.LIMITED:
+        rows = (
+            Registration.objects.filter(
+                event=event, occurrence_start__in=starts, status__in=[R.CONFIRMED, R.WAITING]
+            )
+            .values_list("occurrence_start", "status")
+            .annotate(n=Sum("people"))
+            .order_by()
+        )
+        counts = {(start, status): n for start, status, n in rows}
+    limited = event.registration == Event.Registration.LIMITED
+    return {
+        start: Availability(
+            capacity=(event.capacity or 0) if limited else None,
+            taken=counts.get((start, R.CONFIRMED), 0),
+            waiting=counts.get((start, R.WAITING), 0),
+            waiting_list_size=event.waiting_list_size,
+        )
+        for start in starts
+    }
 
 
 def _confirmed_people(event: Event, occurrence_start: datetime) -> int:
@@ -164,13 +244,18 @@ def registration_create(
     occurrence = _occurrence(locked, occurrence_start)
     status = R.CONFIRMED
     if locked.registration == Event.Registration.LIMITED:
-        has_waiting = Registration.objects.filter(
-            event=locked, occurrence_start=occurrence.start, status=R.WAITING
-        ).exists()
-        taken = _confirmed_people(locked, occurrence.start)
+        capacity = locked.capacity or 0
+        # Checked under the lock, so that a capacity lowered meanwhile counts: a group larger than all places
+        # would wait for ever.
+        if cleaned["people"] > capacity:
+            raise ValidationError({"people": group_too_large_message(capacity, cleaned["people"])})
+        places = availability(locked, [occurrence.start])[occurrence.start]
         # Nobody passes the waiting list: a newcomer who fits still queues behind those already waiting.
-        if has_waiting or taken + cleaned["people"] > (locked.capacity or 0):
+        if places.waiting or places.taken + cleaned["people"] > capacity:
             status = R.WAITING
+            limit = locked.waiting_list_size
+            if limit is not None and places.waiting + cleaned["people"] > limit:
+                raise ValidationError(_(NO_PLACES_LEFT))
     token, digest = new_token()
     registration = Registration(
         event=locked,
@@ -261,14 +346,25 @@ def registration_cancel(*, token: str) -> Registration:
         target=registration,
         changes={"status": [before, R.CANCELLED]},
     )
-    for moved in _move_up(event, registration.occurrence_start):
-        moved.event = event
-        _send(moved, "events/email/registration_moved_up.txt", SUBJECT_MOVED_UP)
+    waiting_list_move_up(event, registration.occurrence_start)
     return registration
 
 
+def waiting_list_move_up(event: Event, occurrence_start: datetime) -> list[Registration]:
+    """Confirm the waiting groups that now fit, in order, and tell them; the caller holds the event row lock."""
+    moved = _move_up(event, occurrence_start)
+    for registration in moved:
+        registration.event = event
+        _send(registration, "events/email/registration_moved_up.txt", SUBJECT_MOVED_UP)
+    return moved
+
+
 def registration_purge(now: datetime | None = None) -> int:
-    """Delete registrations whose retention has run out (30 days after their occurrence); returns the count."""
+    """Delete registrations, and the records of messages to them, whose retention has run out (30 days after
+    their occurrence); returns the number of registrations."""
+    from .models import RegistrationMessage
+
     now = now or timezone.now()
+    RegistrationMessage.objects.filter(delete_after__lt=now).delete()
     _, by_model = Registration.objects.filter(delete_after__lt=now).delete()
     return by_model.get(Registration._meta.label, 0)

@@ -40,7 +40,9 @@ def event_register(request, event_id: int):
     Intended URL: `public:event_register`, `veranstaltungen/<int:event_id>/anmelden/`.
     """
     event = _event_or_404(request, event_id)
-    is_open = event.status == Event.Status.PUBLISHED and bool(upcoming_occurrences(event))
+    deadline_over = services.deadline_passed(event)
+    is_open = event.status == Event.Status.PUBLISHED and not deadline_over and bool(upcoming_occurrences(event))
+    closed_message = services.deadline_message(event) if deadline_over else ""
     status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST, event=event)
@@ -58,7 +60,7 @@ def event_register(request, event_id: int):
             status = 429
         elif not is_open:
             form.is_valid()
-            form.add_error(None, _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
+            form.add_error(None, closed_message or _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
             status = 400
         elif form.is_valid():
             data = form.cleaned_data
@@ -94,7 +96,7 @@ def event_register(request, event_id: int):
     return render(
         request,
         "events/registration/form.html",
-        {"event": event, "form": form, "is_open": is_open},
+        {"event": event, "form": form, "is_open": is_open, "closed_message": closed_message},
         status=status,
     )
 

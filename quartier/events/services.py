@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from quartier.accounts.selectors import work_recipients
 from quartier.core import listcache
 from quartier.core.audit import audit_record, model_changes
 
 from . import workflow
-from .models import Event, EventOccurrence, EventStep
-from .occurrences import occurrences
+from .models import Event, EventOccurrence, EventStep, Registration
+from .occurrences import BERLIN, occurrences
 from .permissions import is_organiser
+from .registration_services import RETENTION_DAYS, _send, waiting_list_move_up
 from .selectors import list_scope
 
 S = Event.Status
@@ -123,6 +128,8 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
         .get(pk=event.pk)
     )
     workflow.check(actor, locked, to_status)
+    if locked.revision_of_id and to_status == S.CANCELLED:
+        raise ValidationError(_("Eine Änderung kann nicht abgesagt werden."))
     message = (message or "").strip()
     if to_status in (S.RETURNED, S.REJECTED) and not message:
         raise ValidationError(_("Bitte schreiben Sie der Organisation, was zu ändern ist oder warum."))
@@ -130,6 +137,8 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
         raise ValidationError(_("Bitte geben Sie den Grund der Absage an."))
     if len(message) > 2000:
         raise ValidationError(_("Die Nachricht ist zu lang (höchstens 2000 Zeichen)."))
+    if locked.revision_of_id and to_status == S.PUBLISHED:
+        return _revision_publish(actor=actor, revision=locked, message=message)
     step = EventStep.objects.create(
         event=locked, from_status=locked.status, to_status=to_status, actor=actor, message=message
     )
@@ -165,3 +174,269 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
             _organiser_addresses(locked) + (_reviewer_addresses(locked) if to_status == S.CANCELLED else []),
         )
     return locked
+
+
+# --- editing a published event ------------------------------------------------------------------------------
+
+
+def _differs(event: Event, name: str, value) -> bool:
+    current = getattr(event, name)
+    if name == "image":
+        from django.db.models.fields.files import FieldFile
+
+        if value is not None and value is not False and not isinstance(value, FieldFile):
+            return True  # a new upload (the form re-encodes it into a ContentFile)
+        return (getattr(value, "name", None) or "") != (current.name or "")
+    if hasattr(current, "pk") or hasattr(value, "pk"):
+        return getattr(current, "pk", None) != getattr(value, "pk", None)
+    return current != value
+
+
+def open_revision(event: Event) -> Event | None:
+    """The change of a published event that is being prepared or reviewed, if there is one."""
+    return event.revisions.filter(status__in=workflow.OPEN_REVISION).first()
+
+
+def _check_registrations_fit(event: Event, new: Event) -> None:
+    """A change must not strand people who registered: no switching registration off while people are
+    registered, no fewer places than are taken for a coming date."""
+    now = timezone.now()
+    active = Registration.objects.filter(
+        event=event,
+        occurrence_start__gt=now,
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+    )
+    if new.registration == Event.Registration.NONE and active.exists():
+        raise ValidationError(
+            {
+                "registration": _(
+                    "Es sind schon Personen angemeldet; die Anmeldung kann nicht abgeschaltet werden."
+                )
+            }
+        )
+    if new.registration == Event.Registration.LIMITED:
+        taken = (
+            active.filter(status=Registration.Status.CONFIRMED)
+            .values("occurrence_start")
+            .annotate(n=Sum("people"))
+            .order_by("-n")
+            .values_list("n", flat=True)
+            .first()
+        ) or 0
+        if (new.capacity or 0) < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "Für einen Termin sind schon %(n)s Plätze vergeben; weniger Plätze sind nicht möglich."
+                    )
+                    % {"n": taken}
+                }
+            )
+
+
+@transaction.atomic
+def event_edit_published(*, actor, event: Event, **fields) -> tuple[Event, Event | None]:
+    """An organiser edits a published event: the fields in workflow.PUBLISH_AT_ONCE change at once; changes to
+    any other field become a revision that is submitted for review, while the published version stays public.
+
+    Returns the event and the submitted revision (None when nothing needed review)."""
+    locked = (
+        Event.objects.select_for_update(of=("self",)).select_related("organisation", "city").get(pk=event.pk)
+    )
+    if not is_organiser(actor, locked):
+        raise PermissionDenied
+    if locked.status != S.PUBLISHED or locked.revision_of_id:
+        raise ValidationError(_("Nur veröffentlichte Veranstaltungen werden so bearbeitet."))
+    if open_revision(locked) is not None:
+        raise ValidationError(
+            _("Für diese Veranstaltung liegt schon eine Änderung vor; bitte bearbeiten Sie diese.")
+        )
+    unknown = set(fields) - set(workflow.PUBLISH_AT_ONCE) - set(workflow.NEEDS_REVIEW)
+    if unknown:
+        raise ValidationError(_("Unbekannte Felder: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    at_once = {n: v for n, v in fields.items() if n in workflow.PUBLISH_AT_ONCE and _differs(locked, n, v)}
+    reviewed = {n: v for n, v in fields.items() if n in workflow.NEEDS_REVIEW and _differs(locked, n, v)}
+    revision = None
+    if at_once:
+        before = Event.objects.get(pk=locked.pk)
+        for name, value in at_once.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        _check_registrations_fit(before, locked)
+        locked.save()
+        audit_record(
+            actor=actor, action="event.updated", target=locked, changes=model_changes(before, locked)
+        )
+        if "capacity" in at_once or "waiting_list_size" in at_once:
+            starts = (
+                Registration.objects.filter(
+                    event=locked, status=Registration.Status.WAITING, occurrence_start__gt=timezone.now()
+                )
+                .values_list("occurrence_start", flat=True)
+                .distinct()
+                .order_by("occurrence_start")
+            )
+            for start in list(starts):
+                waiting_list_move_up(locked, start)
+        listcache.bump(list_scope(locked.city_id))
+    if reviewed:
+        revision = Event.objects.get(pk=locked.pk)
+        revision.pk = revision.id = None
+        revision._state.adding = True
+        revision.status = S.DRAFT
+        revision.revision_of = locked
+        revision.published_at = None
+        revision.review_message = ""
+        revision.created_by = actor
+        for name, value in reviewed.items():
+            setattr(revision, name, value)
+        revision.slug = _slug(revision.title)
+        revision.full_clean()
+        _check_registrations_fit(locked, revision)
+        revision.save()
+        audit_record(
+            actor=actor,
+            action="event.revision_created",
+            target=locked,
+            changes=model_changes(locked, revision),
+        )
+        revision = event_transition(actor=actor, event=revision, to_status=S.SUBMITTED)
+    return locked, revision
+
+
+def revision_differences(revision: Event) -> list[tuple[str, object, object]]:
+    """(field label, published value, proposed value) for every field the revision changes."""
+    original = revision.revision_of
+    rows = []
+    for name in (*workflow.NEEDS_REVIEW, *workflow.PUBLISH_AT_ONCE):
+        new = getattr(revision, name)
+        if _differs(original, name, new):
+            field = Event._meta.get_field(name)
+            label = field.verbose_name
+            if field.choices:
+                old, new = dict(field.choices).get(getattr(original, name)), dict(field.choices).get(new)
+            else:
+                old = getattr(original, name)
+            rows.append((label, old, new))
+    return rows
+
+
+COPIED_ON_APPROVAL = (*workflow.NEEDS_REVIEW, *workflow.PUBLISH_AT_ONCE)
+
+
+def _revision_publish(*, actor, revision: Event, message: str) -> Event:
+    """Take an approved revision over into the published event, tell the people registered for dates whose
+    time or place changed (or that were dropped), and delete the revision. Runs inside event_transition."""
+    original = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("organisation", "city", "neighbourhood__district")
+        .get(pk=revision.revision_of_id)
+    )
+    if original.status != S.PUBLISHED:
+        raise ValidationError(
+            _("Die Veranstaltung ist nicht mehr veröffentlicht; die Änderung kann nicht übernommen werden.")
+        )
+    before = Event.objects.select_related("neighbourhood").get(pk=original.pk)
+    changed = [label for label, _old, _new in revision_differences(revision)]
+    for name in COPIED_ON_APPROVAL:
+        setattr(original, name, getattr(revision, name))
+    original.slug = _slug(original.title)
+    original.full_clean()
+    _check_registrations_fit(before, original)
+    original.save()
+    sync_occurrences(original)
+    text = _("Änderung veröffentlicht: %(fields)s") % {"fields": ", ".join(str(c) for c in changed) or "–"}
+    step = EventStep.objects.create(
+        event=original,
+        from_status=S.PUBLISHED,
+        to_status=S.PUBLISHED,
+        actor=actor,
+        message=(text + (" – " + message if message else ""))[:2000],
+    )
+    audit_record(
+        actor=actor,
+        action="event.revision_published",
+        target=original,
+        changes={**model_changes(before, original), "revision": [revision.pk, None]},
+    )
+    _tell_registrants_of_change(actor, before, original)
+    _notify(original, step, _organiser_addresses(original))
+    revision.delete()
+    return original
+
+
+# Subjects are translated when sent, in the registrant's language.
+SUBJECT_CHANGED = gettext_noop("Geänderter Termin oder Ort: %(title)s")
+SUBJECT_DATE_DROPPED = gettext_noop("Termin entfällt: %(title)s")
+
+
+def _tell_registrants_of_change(actor, before: Event, after: Event) -> int:
+    """Registrations of coming dates follow a changed time (same day for a series, the one date of a single
+    event), are cancelled for a dropped date, and everyone affected is told in their language."""
+    time_changed = any(getattr(before, f) != getattr(after, f) for f in workflow.TIME_FIELDS)
+    place_changed = any(_differs(before, f, getattr(after, f)) for f in workflow.PLACE_FIELDS)
+    if not time_changed and not place_changed:
+        return 0
+    now = timezone.now()
+    new = occurrences(after, now, now + timedelta(days=800))
+    by_start = {o.start: o for o in new}
+    by_day: dict = {}
+    for o in new:
+        by_day.setdefault(o.start.astimezone(BERLIN).date(), o)
+    single = before.recurrence == Event.Recurrence.NONE and after.recurrence == Event.Recurrence.NONE
+    told = 0
+    registrations = Registration.objects.filter(
+        event=after,
+        occurrence_start__gt=now,
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+    ).order_by("occurrence_start", "created_at", "id")
+    for registration in registrations:
+        old_start = registration.occurrence_start.astimezone(BERLIN)
+        if old_start in by_start:
+            target = by_start[old_start]
+        elif single:
+            target = new[0] if new else None
+        else:
+            target = by_day.get(old_start.date())
+        registration.event = after
+        if target is None:
+            previous = registration.status
+            registration.status = Registration.Status.CANCELLED
+            registration.save(update_fields=["status", "status_changed_at"])
+            audit_record(
+                actor=actor,
+                action="registration.date_dropped",
+                target=registration,
+                changes={"status": [previous, registration.status]},
+            )
+            _send(
+                registration,
+                "events/email/registration_changed.txt",
+                SUBJECT_DATE_DROPPED,
+                cancelled_date=True,
+                old_start=old_start,
+            )
+        else:
+            moved = target.start != old_start
+            if moved:
+                registration.occurrence_start = target.start
+                registration.delete_after = target.end + timedelta(days=RETENTION_DAYS)
+                registration.save(update_fields=["occurrence_start", "delete_after", "status_changed_at"])
+                audit_record(
+                    actor=actor,
+                    action="registration.date_moved",
+                    target=registration,
+                    changes={"occurrence_start": [old_start.isoformat(), target.start.isoformat()]},
+                )
+            elif not place_changed:
+                continue
+            _send(
+                registration,
+                "events/email/registration_changed.txt",
+                SUBJECT_CHANGED,
+                old_start=old_start,
+                time_changed=moved,
+                place_changed=place_changed,
+            )
+        told += 1
+    return told

@@ -18,6 +18,37 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.PUBLISHED, S.CANCELLED): EITHER,
 }
 EDITABLE = {S.DRAFT, S.RETURNED}
+# A published event is edited by its organisers too (services.event_edit_published). Changes that correct or add
+# practical details are published at once; changes to what, when and where the event is go to review as a
+# revision (a second row that takes the steps above) while the published version stays public, and become
+# public only when a reviewer publishes the revision.
+PUBLISH_AT_ONCE = (
+    "languages",
+    "target_groups",
+    "step_free",
+    "hearing_loop",
+    "sign_language",
+    "childcare",
+    "image_alt",
+    "capacity",
+    "waiting_list_size",
+    "registration_deadline",
+)
+TIME_FIELDS = ("start", "end", "recurrence", "recurrence_until", "exceptions")
+PLACE_FIELDS = ("online", "online_url", "venue_name", "venue_street", "venue_postal_code", "neighbourhood")
+NEEDS_REVIEW = (
+    "title",
+    "description",
+    "type",
+    "programme",
+    *TIME_FIELDS,
+    *PLACE_FIELDS,
+    "is_free",
+    "cost",
+    "registration",
+    "image",
+)
+OPEN_REVISION = {S.DRAFT, S.SUBMITTED, S.RETURNED}
 
 
 def allowed(user, event: Event, to_status: str) -> bool:

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from quartier.accounts.models import Role
 from quartier.api import api
+from quartier.events.views.registrations import date_key
 from tests.conftest import make_user
 
 ROLES = [
@@ -112,6 +113,33 @@ PAGES = {
         "GET",
         "/de/arbeitsbereich/veranstaltungen/{event_id}/",
         only(["fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    # The registrations of that event (limited places): for its organisers and reviewers only; POST actions
+    # without a body are 400 for them (nothing changes), 404 for everyone else.
+    "workspace:event_registrations": (
+        "GET",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/anmeldungen/",
+        only(["fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    "workspace:event_registrations_date": (
+        "GET",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/anmeldungen/{termin}/",
+        only(["fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    "workspace:event_registrations_csv": (
+        "GET",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/anmeldungen/{termin}/anmeldungen.csv",
+        only(["fallback_team", "city_admin", "platform_admin"], others=404),
+    ),
+    "workspace:event_attendance": (
+        "POST",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/anmeldungen/{termin}/anwesenheit/",
+        only(["fallback_team", "city_admin", "platform_admin"], status=400, others=404),
+    ),
+    "workspace:event_registrations_message": (
+        "POST",
+        "/de/arbeitsbereich/veranstaltungen/{event_id}/anmeldungen/{termin}/nachricht/",
+        only(["fallback_team", "city_admin", "platform_admin"], status=400, others=404),
     ),
     "public:event": ("GET", "/de/veranstaltungen/{event}/", everyone(200)),
     "public:event_ics": ("GET", "/de/veranstaltungen/{event}/kalender.ics", everyone(200)),
@@ -449,6 +477,7 @@ def test_pages(
         org_other=organisation_iii[1].pk,
         event=f"{public_event.pk}-{public_event.slug}",
         event_id=public_event.pk,
+        termin=date_key(public_event.start),
         person=_matrix_person_pk(),
     )
     user = user_for(role, essen)

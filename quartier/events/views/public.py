@@ -23,6 +23,7 @@ from ..forms import EventFilterForm
 from ..ical import calendar_for
 from ..models import Event
 from ..occurrences import BERLIN, occurrences
+from ..registration_services import availability, deadline_passed
 
 PAGE_SIZE = 50
 
@@ -170,13 +171,20 @@ def event_detail(request, pk: int, slug: str):
     if slug != event.slug:
         return redirect("public:event", pk=event.pk, slug=event.slug, permanent=True)
     start, end = selectors.EventFilters().window()
+    upcoming = occurrences(event, start, end)[:20]
+    places = {}
+    if event.registration == Event.Registration.LIMITED and event.status == Event.Status.PUBLISHED:
+        future = [o.start for o in upcoming if o.start > timezone.now()]
+        places = availability(event, future)
     return render(
         request,
         "events/public/detail.html",
         {
             "event": event,
             "json_ld": _json_ld(request, event),
-            "upcoming": occurrences(event, start, end)[:20],
+            "upcoming": upcoming,
+            "dates": [(o, places.get(o.start)) for o in upcoming],
+            "deadline_passed": deadline_passed(event),
         },
     )
 

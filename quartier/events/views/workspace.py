@@ -15,6 +15,7 @@ from quartier.organisations.models import Organisation
 from .. import selectors, services, workflow
 from ..forms import EventForm, StepForm
 from ..models import Event
+from ..permissions import can_manage_registrations
 
 S = Event.Status
 ACTIONS = {
@@ -83,7 +84,11 @@ def event_detail(request, pk: int):
     event = selectors.workspace_events(request.user, request.city).filter(pk=pk).first()
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht oder Sie haben keinen Zugriff."))
-    editable = event.status in workflow.EDITABLE and workflow.is_organiser(request.user, event)
+    is_organiser = workflow.is_organiser(request.user, event)
+    revision = services.open_revision(event) if event.status == S.PUBLISHED else None
+    # A published event is edited too (workflow.PUBLISH_AT_ONCE / NEEDS_REVIEW), unless a change is under way.
+    edits_published = event.status == S.PUBLISHED and not event.revision_of_id and revision is None
+    editable = is_organiser and (event.status in workflow.EDITABLE or edits_published)
     saving = request.POST.get("action") == "save"
     form = EventForm(
         request.POST if saving else None, request.FILES if saving else None, instance=event, city=request.city
@@ -98,12 +103,27 @@ def event_detail(request, pk: int):
     elif request.method == "POST":
         action = request.POST.get("action")
         try:
+            if action == "save" and editable and edits_published and form.is_valid():
+                _event, submitted = services.event_edit_published(
+                    actor=request.user, event=event, **form.service_fields()
+                )
+                if submitted is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "Ihre Änderungen an Zeit, Ort, Beschreibung oder anderen geprüften Angaben sind zur "
+                            "Prüfung eingereicht. Bis sie freigegeben sind, bleibt die bisherige Fassung öffentlich."
+                        ),
+                    )
+                    return redirect("workspace:event", pk=submitted.pk)
+                messages.success(request, _("Die Änderungen sind gespeichert und sofort öffentlich."))
+                return redirect("workspace:event", pk=pk)
             if action == "save" and editable and form.is_valid():
                 services.event_update(actor=request.user, event=event, **form.service_fields())
                 messages.success(request, _("Die Änderungen wurden gespeichert."))
                 return redirect("workspace:event", pk=pk)
             if action in ACTIONS and step_form.is_valid():
-                services.event_transition(
+                result = services.event_transition(
                     actor=request.user,
                     event=event,
                     to_status=ACTIONS[action],
@@ -112,7 +132,8 @@ def event_detail(request, pk: int):
                 messages.success(
                     request, _("Die Veranstaltung ist jetzt: %(status)s.") % {"status": ACTIONS[action].label}
                 )
-                return redirect("workspace:event", pk=pk)
+                # Publishing a revision merges it into the published event and deletes it.
+                return redirect("workspace:event", pk=result.pk)
             if action == "save" and not editable:
                 raise PermissionDenied
         except ValidationError as exc:
@@ -129,6 +150,13 @@ def event_detail(request, pk: int):
             "editable": editable,
             "actions": allowed,
             "steps": event.steps.select_related("actor"),
+            "edits_published": edits_published and is_organiser,
+            "revision": revision,
+            "differences": services.revision_differences(event) if event.revision_of_id else [],
+            "at_once_fields": [Event._meta.get_field(n).verbose_name for n in workflow.PUBLISH_AT_ONCE],
+            "manages_registrations": event.registration != Event.Registration.NONE
+            and not event.revision_of_id
+            and can_manage_registrations(request.user, event),
         },
         status=status,
     )
