@@ -197,10 +197,6 @@ def staff_invite(
     return user
 
 
-def invitation_pending(user) -> bool:
-    return StaffInvitation.objects.filter(user=user, accepted_at__isnull=True).exists()
-
-
 @transaction.atomic
 def staff_invitation_resend(*, actor, city, user, accept_url_for: Callable[[str], str]) -> StaffInvitation:
     """A new link for someone who has not accepted yet; the old link stops working."""

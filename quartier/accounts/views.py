@@ -17,7 +17,7 @@ from .forms import ThrottledLoginForm
 from .models import Role
 from .permissions import require_workspace, roles_in
 from .selectors import work_recipients_by_district
-from .startpage import district_activity, waiting_for
+from .startpage import UPCOMING_DAYS, district_activity, waiting_for
 
 
 class LoginView(auth_views.LoginView):
@@ -92,5 +92,6 @@ def workspace_home(request):
             "user_roles": roles,
             "organisations": organisations,
             "is_competence_member": Role.COMPETENCE_MEMBER in roles_in(request.user, request.city),
+            "upcoming_days": UPCOMING_DAYS,
         },
     )
