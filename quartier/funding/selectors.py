@@ -84,3 +84,27 @@ def by_person(user, city, email: str) -> QuerySet[FundingConsultation]:
     if not email:
         return FundingConsultation.objects.none()
     return inbox(user, city).filter(contact_email__iexact=email).order_by("created_at", "pk")
+
+
+def own_organisations(user, city):
+    """The organisations of this city the user is a member of (by name)."""
+    from quartier.organisations.models import Organisation
+
+    if not (user and user.is_authenticated):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(city=city, members__user=user).order_by("name", "pk").distinct()
+
+
+def organisation_consultations(user, city) -> QuerySet[FundingConsultation]:
+    """The consultations of the user's own organisations: those a member of one of them sent while logged in (the
+    form links them by the organisation's name). Read-only for the members; no contact data is needed."""
+    if not (user and user.is_authenticated):
+        return FundingConsultation.objects.none()
+    return (
+        FundingConsultation.objects.filter(city=city, organisation__members__user=user)
+        .distinct()
+        .select_related("organisation", "district")
+        .defer("district__boundary", "contact_name", "contact_email", "contact_phone", "advice_notes")
+        .prefetch_related("programmes")
+        .order_by("-created_at", "-pk")
+    )

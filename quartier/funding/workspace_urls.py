@@ -7,6 +7,11 @@ from .views import person, workspace
 urlpatterns = [
     path("foerderberatung/auskunft-und-loeschung/", person.funding_person, name="funding_person"),
     path("foerderberatung/", workspace.consultation_list, name="funding"),
+    path(
+        "foerderberatung/meine-organisationen/",
+        workspace.organisation_consultations,
+        name="funding_organisations",
+    ),
     path("foerderberatung/<int:pk>/", workspace.consultation_detail, name="funding_detail"),
     path("foerderprogramme/", workspace.programme_list, name="funding_programmes"),
 ]

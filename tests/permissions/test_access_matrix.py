@@ -202,7 +202,18 @@ PAGES = {
     "public:funding_new": ("GET", "/de/foerderberatung/", everyone(200)),
     "public:funding_status": ("GET", "/de/foerderberatung/status/" + "0" * 64 + "/", everyone(404)),
     # A consultation from Altendorf (III, which has its own coordinator): 404 for everyone outside its scope.
-    "workspace:funding": ("GET", "/de/arbeitsbereich/foerderberatung/", only(HANDLERS, others=403)),
+    # Members of an organisation who do not handle consultations are sent on to their organisations' list.
+    "workspace:funding": (
+        "GET",
+        "/de/arbeitsbereich/foerderberatung/",
+        {**only(HANDLERS, others=403), "organisation_member": 302},
+    ),
+    # The consultations of one's own organisations (an empty list for those without any).
+    "workspace:funding_organisations": (
+        "GET",
+        "/de/arbeitsbereich/foerderberatung/meine-organisationen/",
+        only(LOGGED_IN),
+    ),
     "workspace:funding_detail": (
         "GET",
         "/de/arbeitsbereich/foerderberatung/{consultation}/",

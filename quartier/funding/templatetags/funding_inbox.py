@@ -15,6 +15,8 @@ def funding_inbox_link(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     city = getattr(request, "city", None)
-    if user is None or city is None or not user.is_authenticated or not handles_consultations(user, city):
+    if user is None or city is None or not user.is_authenticated:
         return {"show": False}
+    if not handles_consultations(user, city):
+        return {"show_own": selectors.own_organisations(user, city).exists()}
     return {"show": True, "open_count": selectors.inbox(user, city).filter(status__in=OPEN).count()}

@@ -165,6 +165,29 @@ def _compare_if_possible(request, city, form: FundingForm):
     return _comparison(request, city, form) if form.idea_is_valid() else None
 
 
+def _account_initial(user, city) -> dict:
+    """For a logged-in person: name and e-mail from the account, and the organisation if they belong to one."""
+    if not (user and user.is_authenticated):
+        return {}
+    initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
+    organisations = list(selectors.own_organisations(user, city)[:2])
+    if len(organisations) == 1:
+        initial["organisation_name"] = organisations[0].name
+    return initial
+
+
+def _own_organisation(user, city, name: str):
+    """The user's organisation of that name: a consultation sent by a logged-in member for their organisation
+    belongs to it (its members see it in the workspace). Another name links to nothing."""
+    wanted = " ".join((name or "").split()).casefold()
+    if not wanted:
+        return None
+    for organisation in selectors.own_organisations(user, city):
+        if " ".join(organisation.name.split()).casefold() == wanted:
+            return organisation
+    return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def funding_new(request):
@@ -175,7 +198,8 @@ def funding_new(request):
     """
     city = _city_or_404(request)
     if request.method != "POST":
-        return _form_page(request, city, FundingForm(city=city), form_key=new_form_key())
+        form = FundingForm(city=city, initial=_account_initial(request.user, city))
+        return _form_page(request, city, form, form_key=new_form_key())
 
     form = FundingForm(request.POST, city=city)
     posted_key = request.POST.get("form_key", "")
@@ -236,6 +260,7 @@ def funding_new(request):
         period_end=data["period_end"],
         budget=data["budget"],
         programmes=list(data["programmes"]),
+        organisation=_own_organisation(request.user, city, data["organisation_name"]),
         organisation_name=data["organisation_name"],
         contact_name=data["contact_name"],
         contact_email=data["contact_email"],

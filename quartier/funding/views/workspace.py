@@ -104,7 +104,13 @@ def _days_open(consultation: FundingConsultation, now) -> int:
 @login_required
 @never_cache
 def consultation_list(request):
-    """The consultations in the user's scope, 50 a page, without contact data; next to it the coming deadlines."""
+    """The consultations in the user's scope, 50 a page, without contact data; next to it the coming deadlines.
+    Members of an organisation who do not handle consultations are sent to their organisations' list."""
+    if (
+        not handles_consultations(request.user, request.city)
+        and selectors.own_organisations(request.user, request.city).exists()
+    ):
+        return redirect("workspace:funding_organisations")
     _require_handler(request)
     form = FilterForm(request.GET or None, user=request.user, city=request.city)
     status = 200
@@ -134,7 +140,7 @@ def consultation_list(request):
             if q.isdigit() and int(q) <= MAX_PK:
                 condition |= Q(pk=int(q))
             rows = rows.filter(condition)
-        rows = rows.prefetch_related("neighbourhoods")
+        rows = rows.prefetch_related("neighbourhoods").order_by("-created_at", "-pk")  # newest request first
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         now = timezone.now()
         for consultation in page.object_list:
@@ -153,6 +159,26 @@ def consultation_list(request):
             "deadlines": selectors.upcoming_deadlines(request.city),
         },
         status=status,
+    )
+
+
+@require_safe
+@login_required
+@never_cache
+def organisation_consultations(request):
+    """The consultations of the user's organisations, read-only: title, status, period and the programmes ticked.
+
+    URL: `workspace:funding_organisations`. Every logged-in workspace user; the list holds only consultations of
+    organisations they are a member of (sent by a logged-in member, see `views.public.funding_new`).
+    """
+    require_workspace(request.user, request.city)
+    organisations = list(selectors.own_organisations(request.user, request.city))
+    rows = selectors.organisation_consultations(request.user, request.city)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/workspace/organisation_list.html",
+        {"organisations": organisations, "page": page},
     )
 
 
