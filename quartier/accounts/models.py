@@ -35,7 +35,7 @@ class User(AbstractUser):
     )
     # Raised when an administrator deactivates the account: every session signed with the old value ends, with
     # any session engine, and stays ended after a reactivation.
-    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    session_generation = models.PositiveIntegerField(_("Sitzungsgeneration"), default=0, editable=False)
 
     objects = QuartierUserManager()
 
@@ -99,7 +99,7 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("Stadtbezirk"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Rolle")
@@ -146,7 +146,7 @@ class StaffInvitation(models.Model):
     city = models.ForeignKey(
         "places.City", on_delete=models.CASCADE, related_name="staff_invitations", verbose_name=_("Stadt")
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("Schlüssel (Prüfwert)"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -154,7 +154,7 @@ class StaffInvitation(models.Model):
         related_name="+",
         verbose_name=_("eingeladen von"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     expires_at = models.DateTimeField(_("gültig bis"))
     accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
 

@@ -117,7 +117,7 @@ class PeopleFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            ("", _("alle")),
+            ("", pgettext_lazy("filter", "alle")),
             ("active", pgettext_lazy("account status", "aktiv")),
             ("invited", _("eingeladen, noch nicht angenommen")),
             ("deactivated", _("deaktiviert")),
@@ -127,7 +127,7 @@ class PeopleFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rolle"),
         required=False,
-        choices=[("", _("alle")), *Role.choices],
+        choices=[("", pgettext_lazy("filter", "alle")), *Role.choices],
         widget=forms.Select(attrs=SELECT),
     )
     district = forms.TypedChoiceField(
@@ -141,7 +141,10 @@ class PeopleFilterForm(forms.Form):
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
         districts = District.objects.filter(city=city).only("pk", "name").order_by("ordinal")
-        self.fields["district"].choices = [("", _("alle")), *((d.pk, d.name) for d in districts)]
+        self.fields["district"].choices = [
+            ("", pgettext_lazy("filter", "alle")),
+            *((d.pk, d.name) for d in districts),
+        ]
 
     def filters(self) -> PeopleFilters:
         data = self.cleaned_data if self.is_bound else {}

@@ -77,7 +77,7 @@ class Event(TimeStampedModel):
         LIMITED = "limited", _("begrenzte Plätze mit Warteliste")
 
     class TargetGroup(models.TextChoices):
-        EVERYONE = "everyone", _("alle")
+        EVERYONE = "everyone", pgettext_lazy("target group", "alle")
         NEWCOMERS = "newcomers", _("Neuzugewanderte")
         FAMILIES = "families", _("Familien")
         CHILDREN = "children", _("Kinder")
@@ -123,7 +123,7 @@ class Event(TimeStampedModel):
     exceptions = models.JSONField(_("Ausnahmen (Daten ohne Termin)"), default=list, blank=True)
     online = models.BooleanField(_("online"), default=False)
     online_url = models.URLField(_("Link zur Online-Veranstaltung"), blank=True, max_length=500)
-    venue_name = models.CharField(_("Ort"), max_length=200, blank=True)
+    venue_name = models.CharField(pgettext_lazy("venue", "Ort"), max_length=200, blank=True)
     venue_street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     venue_postal_code = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
     neighbourhood = models.ForeignKey(
@@ -145,7 +145,10 @@ class Event(TimeStampedModel):
     is_free = models.BooleanField(_("kostenlos"), default=True)
     cost = models.CharField(_("Kosten"), max_length=200, blank=True)
     registration = models.CharField(
-        _("Anmeldung"), max_length=10, choices=Registration.choices, default=Registration.NONE
+        pgettext_lazy("event registration", "Anmeldung"),
+        max_length=10,
+        choices=Registration.choices,
+        default=Registration.NONE,
     )
     capacity = models.PositiveIntegerField(_("Plätze"), null=True, blank=True)
     waiting_list_size = models.PositiveIntegerField(
@@ -255,13 +258,17 @@ class EventStep(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="steps", verbose_name=_("Veranstaltung")
     )
-    from_status = models.CharField(max_length=10, choices=Event.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Event.Status.choices)
+    from_status = models.CharField(_("von Status"), max_length=10, choices=Event.Status.choices)
+    to_status = models.CharField(_("zu Status"), max_length=10, choices=Event.Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ausgeführt von"),
     )
-    message = models.TextField(blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.TextField(_("Nachricht"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Schritt")
@@ -310,7 +317,7 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Veranstaltung")
     )
-    occurrence_start = models.DateTimeField(_("Termin"))
+    occurrence_start = models.DateTimeField(pgettext_lazy("event date", "Termin"))
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail-Adresse"))
     people = models.PositiveSmallIntegerField(_("Personen"), default=1)
@@ -326,7 +333,7 @@ class Registration(models.Model):
     delete_after = models.DateTimeField(_("löschen ab"), db_index=True)
 
     class Meta:
-        verbose_name = _("Anmeldung")
+        verbose_name = pgettext_lazy("event registration", "Anmeldung")
         verbose_name_plural = _("Anmeldungen")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["event", "occurrence_start", "status"])]

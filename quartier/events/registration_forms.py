@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from quartier.core.formatting import format_when
 
 from quartier.core.formatting import format_when
 
@@ -44,7 +47,7 @@ def parse_occurrence_key(value: str) -> datetime | None:
 
 class RegistrationForm(forms.Form):
     termin = forms.ChoiceField(
-        label=_("Termin"),
+        label=pgettext_lazy("event date", "Termin"),
         widget=forms.Select(attrs=SELECT),
         error_messages={
             "required": _("Bitte wählen Sie einen Termin."),

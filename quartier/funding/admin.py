@@ -47,7 +47,7 @@ class SlotInline(admin.TabularInline):
 
 @admin.register(FundingConsultation)
 class FundingConsultationAdmin(AuditedAdmin):
-    list_display = ["pk", "created_at", "title", "status", "district", "assigned_to", "is_demo"]
+    list_display = ["id", "created_at", "title", "status", "district", "assigned_to", "is_demo"]
     list_filter = ["city", "status", "is_demo"]
     search_fields = ["title"]
     # Workflow states, results and contact data change only through the workspace (services.py), which keeps the

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quartier.core.formatting import format_when
+from quartier.core.formatting import format_when
 from quartier.core.models import TimeStampedModel
 
 
@@ -167,10 +168,12 @@ class FundingConsultation(TimeStampedModel):
         blank=True,
         verbose_name=_("entstandene Veranstaltungen"),
     )
-    version = models.PositiveIntegerField(default=1)
-    status_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    status_token_hash = models.CharField(
+        _("Statuslink (Prüfwert)"), max_length=64, unique=True, editable=False
+    )
     status_link_expires_at = models.DateTimeField(_("Statuslink gültig bis"))
-    submission_key = models.CharField(max_length=64, editable=False)
+    submission_key = models.CharField(_("Einreichungsschlüssel"), max_length=64, editable=False)
     last_activity_at = models.DateTimeField(_("letzte Aktivität"), db_index=True)
     closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
     personal_data_removed_at = models.DateTimeField(
@@ -200,7 +203,9 @@ class FundingConsultation(TimeStampedModel):
 class ConsultationSlot(models.Model):
     """A time a coordinator offers for the consultation; the requester picks one by the status link."""
 
-    consultation = models.ForeignKey(FundingConsultation, on_delete=models.CASCADE, related_name="slots")
+    consultation = models.ForeignKey(
+        FundingConsultation, on_delete=models.CASCADE, related_name="slots", verbose_name=_("Förderberatung")
+    )
     starts_at = models.DateTimeField(_("Beginn"))
     ends_at = models.DateTimeField(_("Ende"))
     place = models.CharField(_("Ort oder Hinweis"), max_length=200, blank=True)
@@ -219,16 +224,25 @@ class ConsultationSlot(models.Model):
 class ConsultationStep(models.Model):
     """Every step of a consultation, with date and person (None: the requester or the system)."""
 
-    consultation = models.ForeignKey(FundingConsultation, on_delete=models.CASCADE, related_name="steps")
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    consultation = models.ForeignKey(
+        FundingConsultation, on_delete=models.CASCADE, related_name="steps", verbose_name=_("Förderberatung")
     )
-    message = models.TextField(blank=True, max_length=10_000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(_("von Status"), max_length=24, blank=True)
+    to_status = models.CharField(_("zu Status"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ausgeführt von"),
+    )
+    message = models.TextField(_("Nachricht"), blank=True, max_length=10_000)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("Schritt")
+        verbose_name_plural = _("Schritte")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

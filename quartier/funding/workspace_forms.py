@@ -12,10 +12,13 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.formatting import format_when
+from quartier.core.formatting import format_when
 from quartier.events.models import Event
+from quartier.formats import TYPED_DATE_FORMATS
 from quartier.formats import TYPED_DATE_FORMATS
 from quartier.offers.models import Offer
 from quartier.places.models import District
@@ -53,7 +56,7 @@ class FilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            ("", _("alle")),
+            ("", pgettext_lazy("filter", "alle")),
             ("open", _("offen (alle nicht abgeschlossenen)")),
             *FundingConsultation.Status.choices,
         ],
@@ -70,7 +73,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args, user, city, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [
-            ("", _("alle")),
+            ("", pgettext_lazy("filter", "alle")),
             *((d.pk, d.name) for d in scope_districts(user, city)),
         ]
 

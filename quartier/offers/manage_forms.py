@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.core.languages import language_choices, language_name
 from quartier.places.models import Neighbourhood
@@ -71,7 +72,10 @@ class OfferManageForm(forms.Form):
         label=_("Stadtteile"), required=False, choices=(), widget=forms.CheckboxSelectMultiple
     )
     venue_name = forms.CharField(
-        label=_("Ort"), required=False, max_length=200, widget=forms.TextInput(attrs=INPUT)
+        label=pgettext_lazy("venue", "Ort"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=INPUT),
     )
     venue_street = forms.CharField(
         label=_("Straße und Hausnummer"), required=False, max_length=200, widget=forms.TextInput(attrs=INPUT)

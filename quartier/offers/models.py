@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.core.models import TimeStampedModel
 
@@ -16,7 +17,7 @@ from quartier.core.models import TimeStampedModel
 class TargetGroup(models.TextChoices):
     """Who an offer (or a project idea) is for. English slugs in the API, German labels on pages."""
 
-    EVERYONE = "everyone", _("alle")
+    EVERYONE = "everyone", pgettext_lazy("target group", "alle")
     NEWCOMERS = "newcomers", _("Neuzugewanderte")
     REFUGEES = "refugees", _("Geflüchtete")
     FAMILIES = "families", _("Familien")
@@ -94,7 +95,7 @@ class Offer(TimeStampedModel):
     neighbourhoods = models.ManyToManyField(
         "places.Neighbourhood", related_name="offers", blank=True, verbose_name=_("Stadtteile")
     )
-    venue_name = models.CharField(_("Ort"), max_length=200, blank=True)
+    venue_name = models.CharField(pgettext_lazy("venue", "Ort"), max_length=200, blank=True)
     venue_street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     venue_postal_code = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
     latitude = models.FloatField(_("Breite"), null=True, blank=True)
@@ -112,10 +113,12 @@ class Offer(TimeStampedModel):
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     confirmed_at = models.DateTimeField(_("zuletzt bestätigt"), default=timezone.now)
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
-    confirm_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    confirm_token_hash = models.CharField(
+        _("Bestätigungslink (Prüfwert)"), max_length=64, blank=True, editable=False, db_index=True
+    )
     # Folded and stemmed title, description, category and organisation (search.document), read by both engines.
-    search_document = models.TextField(editable=False, blank=True, default="")
-    version = models.PositiveIntegerField(default=1, editable=False)
+    search_document = models.TextField(_("Suchtext"), editable=False, blank=True, default="")
+    version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
     is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
 
     class Meta:

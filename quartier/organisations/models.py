@@ -65,7 +65,7 @@ class OrganisationMember(models.Model):
         related_name="organisation_memberships",
         verbose_name=_("Person"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Mitglied einer Organisation")
@@ -90,7 +90,7 @@ class Invitation(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("Organisation")
     )
     email = models.EmailField(_("E-Mail-Adresse"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("Schlüssel (Prüfwert)"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -98,7 +98,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("eingeladen von"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     expires_at = models.DateTimeField(_("gültig bis"))
     accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
 

@@ -35,7 +35,7 @@ class NoteInline(admin.TabularInline):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(AuditedAdmin):
-    list_display = ["pk", "created_at", "status", "topic", "neighbourhood", "district", "is_demo"]
+    list_display = ["id", "created_at", "status", "topic", "neighbourhood", "district", "is_demo"]
     list_filter = ["city", "status", "topic", "is_demo"]
     # Workflow states and contact data change only through the workspace (services.py), which keeps the steps,
     # the audit trail and the optimistic lock.

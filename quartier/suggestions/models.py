@@ -87,11 +87,13 @@ class Suggestion(TimeStampedModel):
         verbose_name=_("zuständig"),
     )
     # Optimistic locking: every change raises the version; a change made against an older version is refused.
-    version = models.PositiveIntegerField(default=1)
-    status_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    status_token_hash = models.CharField(
+        _("Statuslink (Prüfwert)"), max_length=64, unique=True, editable=False
+    )
     status_link_expires_at = models.DateTimeField(_("Statuslink gültig bis"))
     # One submission (a form's one-time key, or the API's Idempotency-Key) makes one suggestion, never two.
-    submission_key = models.CharField(max_length=64, editable=False)
+    submission_key = models.CharField(_("Einreichungsschlüssel"), max_length=64, editable=False)
     is_published = models.BooleanField(_("auf der Bezirksseite veröffentlicht"), default=False)
     published_text = models.TextField(_("veröffentlichter Text (ohne persönliche Angaben)"), blank=True)
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
@@ -141,18 +143,26 @@ class Suggestion(TimeStampedModel):
 class SuggestionStep(models.Model):
     """One step of a suggestion's workflow, shown (without the actor) on the writer's status page."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="steps")
-    from_status = models.CharField(max_length=12, choices=Suggestion.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Suggestion.Status.choices)
-    outcome = models.CharField(max_length=12, choices=Suggestion.Outcome.choices, blank=True)
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("Vorschlag")
+    )
+    from_status = models.CharField(
+        _("von Status"), max_length=12, choices=Suggestion.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("zu Status"), max_length=12, choices=Suggestion.Status.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=12, choices=Suggestion.Outcome.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ausgeführt von"),
     )
     # Forwarding: to whom (an office or organisation) and what was sent; internal, never on the status page.
     forwarded_to = models.CharField(_("weitergeleitet an"), max_length=200, blank=True)
     forwarded_email = models.EmailField(_("E-Mail des Empfängers"), blank=True)
     message = models.TextField(_("Nachricht"), blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Schritt")
@@ -166,12 +176,18 @@ class SuggestionStep(models.Model):
 class SuggestionNote(models.Model):
     """An internal note of the staff on a suggestion; never shown to the writer or the public."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="notes")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Vorschlag")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("verfasst von"),
     )
     text = models.TextField(_("Notiz"), max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Notiz")

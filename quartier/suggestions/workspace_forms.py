@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.accounts.selectors import work_scope
@@ -50,7 +51,7 @@ class InboxFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            ("", _("alle")),
+            ("", pgettext_lazy("filter", "alle")),
             ("open", _("offen (alle nicht abgeschlossenen)")),
             *Suggestion.Status.choices,
         ],
@@ -69,7 +70,7 @@ class InboxFilterForm(forms.Form):
     topic = forms.ChoiceField(
         label=_("Thema"),
         required=False,
-        choices=[("", _("alle")), *Suggestion.Topic.choices],
+        choices=[("", pgettext_lazy("filter", "alle")), *Suggestion.Topic.choices],
         widget=forms.Select(),
     )
     age = forms.TypedChoiceField(
@@ -86,18 +87,24 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, user, city, **kwargs):
         super().__init__(*args, **kwargs)
         districts = list(scope_districts(user, city))
-        self.fields["district"].choices = [("", _("alle")), *((d.pk, d.name) for d in districts)]
+        self.fields["district"].choices = [
+            ("", pgettext_lazy("filter", "alle")),
+            *((d.pk, d.name) for d in districts),
+        ]
         neighbourhoods = (
             Neighbourhood.objects.filter(district__in=[d.pk for d in districts])
             .only("pk", "name")
             .order_by("name")
         )
-        self.fields["neighbourhood"].choices = [("", _("alle")), *((n.pk, n.name) for n in neighbourhoods)]
+        self.fields["neighbourhood"].choices = [
+            ("", pgettext_lazy("filter", "alle")),
+            *((n.pk, n.name) for n in neighbourhoods),
+        ]
         people = User.objects.filter(pk__in=_handler_ids(city, districts)).order_by(
             "last_name", "first_name", "email"
         )
         self.fields["assigned"].choices = [
-            ("", _("alle")),
+            ("", pgettext_lazy("filter", "alle")),
             ("me", _("mir")),
             ("nobody", _("niemandem")),
             *((str(u.pk), str(u)) for u in people),
