@@ -11,8 +11,6 @@ from django.utils.translation import pgettext_lazy
 
 from quartier.core.formatting import format_when
 
-from quartier.core.formatting import format_when
-
 from .models import Event
 from .occurrences import BERLIN, occurrences
 from .registration_services import MAX_NAME, MAX_PEOPLE, group_too_large_message

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quartier.core.formatting import format_when
-from quartier.core.formatting import format_when
 from quartier.core.models import TimeStampedModel
 
 

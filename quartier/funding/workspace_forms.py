@@ -16,9 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.formatting import format_when
-from quartier.core.formatting import format_when
 from quartier.events.models import Event
-from quartier.formats import TYPED_DATE_FORMATS
 from quartier.formats import TYPED_DATE_FORMATS
 from quartier.offers.models import Offer
 from quartier.places.models import District
