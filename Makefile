@@ -1,4 +1,5 @@
-# Quartier: `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs the whole suite.
+# Quartier: `make run` sets everything up and serves http://127.0.0.1:8000 as residents see it; `make dev` serves
+# it with Django's debug pages instead; `make test` runs the whole suite.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,18 @@ CI ?=
 PG_TEST_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/quartier_test
 REDIS_TEST_URL_DEFAULT := redis://127.0.0.1:6379/15
 
-.PHONY: run setup install test lint test-sqlite test-postgres messages clean
+# `make run`: debug off (the real 404 and 500 pages in the page's language), static files collected, hashed and
+# compressed and served by whitenoise as in production, but over plain http and for this machine only. The secret
+# key is a fixed one for this local run only; production sets its own (README, "Running it in production").
+RUN_ENV := QUARTIER_DEBUG=false \
+	QUARTIER_SECRET_KEY=local-make-run-only-never-use-in-production-6f1d0c9a2b7e4835 \
+	QUARTIER_ALLOWED_HOSTS=127.0.0.1,localhost \
+	QUARTIER_SECURE=false \
+	QUARTIER_DEMO=true
+STATIC_DIR := $(or $(QUARTIER_STATIC_ROOT),staticfiles)
+STATIC_SOURCES := $(shell find quartier/static -type f 2>/dev/null)
+
+.PHONY: run dev setup install test lint test-sqlite test-postgres messages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +36,18 @@ setup: install
 	$(PY) manage.py load_city essen
 	$(PY) manage.py load_demo --city essen --scale city
 
-run: setup
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+# Collected again only when a static file (or the installed packages, e.g. the admin's) changed.
+$(STATIC_DIR)/staticfiles.json: $(STAMP) $(STATIC_SOURCES)
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+run: setup $(STATIC_DIR)/staticfiles.json
+	@echo "Serving on http://127.0.0.1:8000 as residents see it (Ctrl+C to stop; 'make dev' for debug pages)"
+	$(RUN_ENV) $(PY) -m gunicorn quartier.wsgi --bind 127.0.0.1:8000 --workers 1 --threads 4 \
+		--access-logfile - --error-logfile -
+
+dev: setup
+	@echo "Serving on http://127.0.0.1:8000 with debug pages, reloading on changes (Ctrl+C to stop)"
 	QUARTIER_DEMO=true $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install

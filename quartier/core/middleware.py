@@ -44,6 +44,6 @@ class CityMiddleware:
         from quartier.places.selectors import city_for_host
 
         # The API names its city in the path, and the health check must not depend on city data.
-        if not request.path.startswith(("/api/", "/healthz", "/static/")):
+        if not request.path.startswith(("/api/", "/healthz", "/static/", "/favicon.ico")):
             request.city = city_for_host(request.get_host().split(":")[0].lower())
         return self.get_response(request)

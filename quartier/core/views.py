@@ -1,7 +1,9 @@
-"""Health check and error pages."""
+"""Health check, the favicon and error pages."""
 
 import logging
+from functools import cache as remember
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -33,6 +35,19 @@ def healthz(request):
         status["cache"] = "error"
     ok = all(v == "ok" for v in status.values())
     return JsonResponse({"status": "ok" if ok else "error", **status}, status=200 if ok else 503)
+
+
+@remember
+def _favicon_bytes() -> bytes:
+    return (settings.PACKAGE_DIR / "static" / "quartier" / "favicon.ico").read_bytes()
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on their own (pages also name `favicon.svg` in their head)."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _wants_json(request) -> bool:
