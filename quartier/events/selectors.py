@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quartier.core.text import as_id
@@ -189,6 +190,43 @@ def public_event(city, pk: int) -> Event | None:
 
 def public_programmes(city) -> QuerySet[Programme]:
     return Programme.objects.filter(city=city).prefetch_related("districts").order_by("-starts_on", "title")
+
+
+def current_programmes(city, *, district=None, limit: int = 3) -> list[Programme]:
+    """Programmes that have not ended and are published (they have at least one public event), soonest first;
+    for a district, those of that district and those for the whole city (no districts)."""
+    qs = Programme.objects.filter(city=city, ends_on__gte=timezone.localdate()).filter(
+        pk__in=Event.objects.filter(city=city, status__in=PUBLIC_STATUSES, programme__isnull=False).values(
+            "programme_id"
+        )
+    )
+    if district is not None:
+        qs = qs.filter(Q(districts=district) | Q(districts__isnull=True))
+    return list(qs.distinct().order_by("starts_on", "title")[:limit])
+
+
+def coming_occurrences(*, city, district=None, neighbourhood=None, limit: int = 5) -> list[Occurrence]:
+    """The next few public occurrences in a district or Stadtteil (for their pages), one bounded query."""
+    filters = EventFilters(
+        districts=[district.pk] if district is not None else [],
+        neighbourhoods=[neighbourhood.pk] if neighbourhood is not None else [],
+    )
+    return as_occurrences(for_cards(occurrence_rows(city=city, filters=filters))[:limit])
+
+
+def by_next_date(events: QuerySet[Event], now: datetime | None = None) -> QuerySet[Event]:
+    """Events in the order of work: those still to come by their next date (the next stored occurrence of a public
+    event, else the event's own start, so drafts sit among them by their date), then the past ones, latest first."""
+    now = now or timezone.now()
+    next_occurrence = (
+        EventOccurrence.objects.filter(event=OuterRef("pk"), start__gte=now)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    own_start = Case(When(start__gte=now, then=F("start")))
+    return events.annotate(next_date=Coalesce(Subquery(next_occurrence), own_start)).order_by(
+        F("next_date").asc(nulls_last=True), F("start").desc(), "-pk"
+    )
 
 
 def programme_by_key(city, key: str) -> Programme | None:

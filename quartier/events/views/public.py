@@ -81,6 +81,7 @@ def _event_list(request, city) -> HttpResponse:
             "occurrences": selectors.as_occurrences(page.object_list),
             "total": page.paginator.count,
             "page_links": _page_links(request, page),
+            "programmes": selectors.current_programmes(city),
             "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
             + feed_query,
         },

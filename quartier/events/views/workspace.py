@@ -32,7 +32,7 @@ ACTIONS = {
 @never_cache
 def event_list(request):
     require_workspace(request.user, request.city)
-    events = list(selectors.workspace_events(request.user, request.city)[:200])
+    events = list(selectors.by_next_date(selectors.workspace_events(request.user, request.city))[:200])
     to_review = [
         e for e in events if e.status == S.SUBMITTED and workflow.allowed(request.user, e, S.PUBLISHED)
     ]

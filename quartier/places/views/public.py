@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,10 +17,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
+from quartier.events.selectors import coming_occurrences, current_programmes
+from quartier.offers.selectors import OfferFilters, public_search
 from quartier.suggestions.selectors import published as published_suggestions
 
 from .. import finder, selectors
 from ..forms import AccessibilityFeedbackForm, FinderForm
+from ..models import Neighbourhood
 from ..services import accessibility_feedback_send
 from ..svgmap import map_geometry
 from ..vcard import vcard_for_contacts
@@ -90,10 +95,42 @@ def _map(
     }
 
 
+def _coming(city, *, district=None, neighbourhood=None) -> dict:
+    """The next events and some offers of a district or Stadtteil, with links to the filtered lists (bounded:
+    one query for the events, two for the offers with their Stadtteile)."""
+    if neighbourhood is not None:
+        offer_filters, query = (
+            OfferFilters(neighbourhood=neighbourhood.pk),
+            f"neighbourhood={neighbourhood.pk}",
+        )
+    else:
+        offer_filters, query = OfferFilters(district=district.pk), f"district={district.pk}"
+    offers = public_search(city, offer_filters).prefetch_related(
+        Prefetch("neighbourhoods", queryset=Neighbourhood.objects.defer("boundary").order_by("name"))
+    )
+    return {
+        "coming_events": coming_occurrences(
+            city=city, district=district, neighbourhood=neighbourhood, limit=5
+        ),
+        "offers": list(offers[:5]),
+        "events_url": f"{reverse('public:events')}?{query}",
+        "offers_url": f"{reverse('public:offers')}?{query}",
+        "place_name": (neighbourhood or district).name,
+    }
+
+
+def _programmes(city, district=None):
+    return current_programmes(city, district=district)
+
+
 @require_safe
 def home(request):
     city = _city_or_404(request)
-    return render(request, "places/public/home.html", {"form": FinderForm(), "map": _map(city)})
+    return render(
+        request,
+        "places/public/home.html",
+        {"form": FinderForm(), "map": _map(city), "programmes": _programmes(city)},
+    )
 
 
 @require_safe
@@ -156,6 +193,8 @@ def district_detail(request, number: str):
             "district": district,
             "map": _map(city, district_ids=[district.pk]),
             "published_suggestions": list(published_suggestions(city, district=district)[:5]),
+            "programmes": _programmes(city, district),
+            **_coming(city, district=district),
         },
     )
 
@@ -173,6 +212,7 @@ def neighbourhood_detail(request, slug: str):
             "neighbourhood": neighbourhood,
             "contacts": neighbourhood.district.contacts.all(),
             "map": _map(city, selected_ids=[neighbourhood.pk], district_ids=[neighbourhood.district_id]),
+            **_coming(city, neighbourhood=neighbourhood),
         },
     )
 
