@@ -26,7 +26,7 @@ ACTIVE = """() => {
 FOCUS_INDICATOR = """() => {
   const el = document.activeElement;
   const own = getComputedStyle(el);
-  const path = el.querySelector('path');
+  const path = el.querySelector('path, .map-hit');
   const p = path ? getComputedStyle(path) : null;
   return {
     focusVisible: el.matches(':focus-visible'),

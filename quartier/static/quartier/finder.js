@@ -6,7 +6,7 @@
   var answer = document.querySelector("[data-finder-answer]");
   if (answer) {
     answer.focus({ preventScroll: true });
-    answer.scrollIntoView({ block: "start" });
+    answer.scrollIntoView({ block: "start", behavior: "instant" });
   }
   var button = document.querySelector("[data-locate]");
   if (!button || !("geolocation" in navigator)) { return; }
