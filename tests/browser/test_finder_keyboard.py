@@ -158,7 +158,7 @@ def point_inside(page, selector: str) -> tuple[float, float]:
         """sel => {
       const a = document.querySelector(sel);
       a.scrollIntoView({block: 'center', behavior: 'instant'});
-      const path = a.querySelector('path');
+      const path = a.querySelector('path, .map-hit');
       const box = path.getBoundingClientRect();
       const steps = 24;
       for (let i = 1; i < steps; i++) {
