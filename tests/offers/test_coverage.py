@@ -35,9 +35,9 @@ import pytest
 from django.utils import timezone
 
 from quartier.accounts.models import Role
+from quartier.core.spreadsheet import safe_cell
 from quartier.offers.coverage import coverage
 from quartier.offers.models import Offer, OfferCategory
-from quartier.offers.views.workspace import safe_cell
 from quartier.places.models import District, Neighbourhood
 from tests.conftest import make_user
 

@@ -7,15 +7,13 @@ team, city and platform administrators); everyone else gets 404, so that the eve
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from quartier.accounts.permissions import require_workspace
-from quartier.offers.views.workspace import safe_cell
+from quartier.core.spreadsheet import csv_download
 
 from .. import registration_staff as staff
 from .. import selectors
@@ -125,35 +123,27 @@ def event_registrations_csv(request, pk: int, termin: str):
     event = _event(request, pk)
     summary = _date(event, termin)
     lists = staff.registrations_export(actor=request.user, event=event, start=summary.start)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [_("Status"), _("Platz auf der Warteliste"), _("Name"), _("E-Mail-Adresse"), _("Personen")]
     header += [_("Sprache"), _("angemeldet am"), _("anwesend")]
-    writer.writerow([safe_cell(h) for h in header])
     attended = {True: _("ja"), False: _("nein"), None: ""}
     rows = [(r, "") for r in lists.confirmed]
     rows += [(r, n) for n, r in enumerate(lists.waiting, start=1)]
     rows += [(r, "") for r in lists.cancelled]
+    lines = [header]
     for registration, position in rows:
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    registration.get_status_display(),
-                    position,
-                    registration.name,
-                    registration.email,
-                    registration.people,
-                    registration.get_language_display(),
-                    formats.date_format(timezone.localtime(registration.created_at), "SHORT_DATETIME_FORMAT"),
-                    attended[registration.attended],
-                )
-            ]
+        lines.append(
+            (
+                registration.get_status_display(),
+                position,
+                registration.name,
+                registration.email,
+                registration.people,
+                registration.get_language_display(),
+                formats.date_format(timezone.localtime(registration.created_at), "SHORT_DATETIME_FORMAT"),
+                attended[registration.attended],
+            )
         )
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.pk}-{termin}.csv"'
-    return response
+    return csv_download(lines, filename=f"anmeldungen-{event.pk}-{termin}.csv")
 
 
 @require_POST

@@ -6,9 +6,6 @@ team, central steering, city administrators and platform administrators. Everyon
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -20,12 +17,12 @@ from django.views.decorators.http import require_safe
 
 from quartier.accounts.models import Role
 from quartier.accounts.permissions import is_platform_admin, require_workspace, roles_in
+from quartier.core.spreadsheet import csv_download
 
 from ..coverage import Coverage, coverage
 from ..workspace_forms import CoverageFilterForm
 
 COVERAGE_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CENTRAL_STEERING, Role.CITY_ADMIN}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sees_coverage(user, city) -> bool:
@@ -69,12 +66,6 @@ def offer_coverage(request):
     return render(request, "offers/workspace/coverage.html", context, status=200 if valid else 400)
 
 
-def safe_cell(value) -> str:
-    """A CSV cell that spreadsheet programs never read as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _number(value: float | None) -> str:
     return "" if value is None else formats.number_format(round(value, 2), 2, use_l10n=True)
 
@@ -92,30 +83,22 @@ def offer_coverage_csv(request):
         lines = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
     matrix = _coverage(form, request.city)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = [_("Stadtbezirk"), _("Stadtteil"), _("Einwohner*innen")]
     for category in matrix.categories:
         header += [category.name, _("%(category)s je 1.000 Einwohner*innen") % {"category": category.name}]
     header += [_("Summe"), _("Summe je 1.000 Einwohner*innen")]
-    writer.writerow([safe_cell(h) for h in header])
+    rows = [header]
     for row in matrix.rows:
         line = [row.district.name, row.neighbourhood.name, row.population]
         for n, rate in row.cells:
             line += [n, _number(rate)]
-        line += [row.total, _number(row.total_rate)]
-        writer.writerow([safe_cell(v) for v in line])
+        rows.append([*line, row.total, _number(row.total_rate)])
     line = ["", _("ganze Stadt"), ""]
     for n in matrix.citywide:
         line += [n, ""]
-    line += [matrix.citywide_total, ""]
-    writer.writerow([safe_cell(v) for v in line])
+    rows.append([*line, matrix.citywide_total, ""])
     line = ["", _("Summe der Stadtteile"), matrix.population]
     for n, rate in zip(matrix.column_totals, matrix.column_rates, strict=True):
         line += [n, _number(rate)]
-    line += [matrix.total, _number(matrix.total_rate)]
-    writer.writerow([safe_cell(v) for v in line])
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="abdeckung-angebote.csv"'
-    return response
+    rows.append([*line, matrix.total, _number(matrix.total_rate)])
+    return csv_download(rows, filename="abdeckung-angebote.csv")
