@@ -16,7 +16,6 @@ from .occurrences import BERLIN, occurrences
 from .registration_services import MAX_NAME, MAX_PEOPLE, group_too_large_message
 
 INPUT = {"class": "kern-form-input__input"}
-SELECT = {"class": "kern-form-input__select"}
 CHOICE_WINDOW_DAYS = 365
 MAX_CHOICES = 60
 
@@ -46,7 +45,7 @@ def parse_occurrence_key(value: str) -> datetime | None:
 class RegistrationForm(forms.Form):
     termin = forms.ChoiceField(
         label=pgettext_lazy("event date", "Termin"),
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(),
         error_messages={
             "required": _("Bitte wählen Sie einen Termin."),
             "invalid_choice": _("Bitte wählen Sie einen der angebotenen Termine."),
