@@ -20,7 +20,7 @@ class Recipients:
         return str(
             {
                 "coordinators": _("Koordinator*innen des Stadtbezirks"),
-                "fallback_team": _("Rückfallteam der Stadt"),
+                "fallback_team": _("zentrale Integrationskoordination der Stadt"),
                 "city_admins": _("Administration der Stadt"),
                 "platform_admins": _("Plattform-Administration"),
             }[self.via]

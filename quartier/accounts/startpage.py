@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .models import Role
 from .permissions import is_platform_admin, manages_people, roles_in
@@ -245,7 +245,7 @@ def _people(user, city) -> Section | None:
     counts = people_counts(city)
     return Section(
         "people",
-        _("Personen"),
+        pgettext("staff accounts", "Personen"),
         [
             Item(
                 ngettext(

@@ -312,7 +312,7 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("bestätigt")
         WAITING = "waiting", _("Warteliste")
-        CANCELLED = "cancelled", _("abgemeldet")
+        CANCELLED = "cancelled", pgettext_lazy("event registration", "abgemeldet")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("Veranstaltung")
@@ -320,7 +320,7 @@ class Registration(models.Model):
     occurrence_start = models.DateTimeField(pgettext_lazy("event date", "Termin"))
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail-Adresse"))
-    people = models.PositiveSmallIntegerField(_("Personen"), default=1)
+    people = models.PositiveSmallIntegerField(pgettext_lazy("number of people", "Personen"), default=1)
     language = models.CharField(
         _("Sprache"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -41,7 +41,9 @@ def event_register(request, event_id: int):
     """
     event = _event_or_404(request, event_id)
     deadline_over = services.deadline_passed(event)
-    is_open = event.status == Event.Status.PUBLISHED and not deadline_over and bool(upcoming_occurrences(event))
+    is_open = (
+        event.status == Event.Status.PUBLISHED and not deadline_over and bool(upcoming_occurrences(event))
+    )
     closed_message = services.deadline_message(event) if deadline_over else ""
     status = 200
     if request.method == "POST":
@@ -60,7 +62,9 @@ def event_register(request, event_id: int):
             status = 429
         elif not is_open:
             form.is_valid()
-            form.add_error(None, closed_message or _("Für diese Veranstaltung ist keine Anmeldung mehr möglich."))
+            form.add_error(
+                None, closed_message or _("Für diese Veranstaltung ist keine Anmeldung mehr möglich.")
+            )
             status = 400
         elif form.is_valid():
             data = form.cleaned_data

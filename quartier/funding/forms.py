@@ -216,42 +216,6 @@ class FundingForm(forms.Form):
         self.submission_key: str | None = None
         self.seconds_open: float = 0.0
 
-    def programme_rows(self) -> list[dict]:
-        """The active programmes with provider and next deadline, for the checkboxes."""
-        today = timezone.localdate()
-        programmes = list(self.fields["programmes"].queryset)
-        next_deadline: dict[int, ProgrammeDeadline] = {}
-        for deadline in ProgrammeDeadline.objects.filter(
-            programme__in=[p.pk for p in programmes], date__gte=today
-        ).order_by("date"):
-            next_deadline.setdefault(deadline.programme_id, deadline)
-        value = self["programmes"].value() or []
-        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else set()
-        return [
-            {
-                "programme": p,
-                "deadline": next_deadline.get(p.pk),
-                "checked": str(p.pk) in chosen,
-                "id": f"id_programmes_{i}",
-            }
-            for i, p in enumerate(programmes)
-        ]
-
-    def place_groups(self) -> list[dict]:
-        """The Stadtteil checkboxes grouped by Stadtbezirk, with their checked state."""
-        value = self["neighbourhoods"].value() or []
-        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else set()
-        groups, i = [], 0
-        for district, options in self.fields["neighbourhoods"].choices:
-            rows = []
-            for pk, name in options:
-                rows.append(
-                    {"value": pk, "name": name, "checked": pk in chosen, "id": f"id_neighbourhoods_{i}"}
-                )
-                i += 1
-            groups.append({"name": district, "places": rows})
-        return groups
-
     def clean_title(self):
         return _single_line(self.cleaned_data["title"], _("Der Titel enthält unzulässige Zeichen."))
 

@@ -50,9 +50,7 @@ class OfferFilterForm(forms.Form):
         choices=[("", _("alle Zielgruppen")), *TargetGroup.choices],
         widget=forms.Select(),
     )
-    language = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=(), widget=forms.Select()
-    )
+    language = forms.ChoiceField(label=_("Sprache"), required=False, choices=(), widget=forms.Select())
     free = forms.BooleanField(label=_("nur kostenlose"), required=False)
 
     def __init__(self, *args, city, languages=(), **kwargs):

@@ -28,6 +28,7 @@ from quartier.core.tokens import token_hash
 from . import workflow
 from .models import Suggestion, SuggestionNote, SuggestionStep
 from .permissions import can_handle, handlers
+from .readers import readers_sentence
 
 S = Suggestion.Status
 MIN_TEXT = 10
@@ -152,7 +153,12 @@ def suggestion_submit(
 def _notify_submitted(suggestion: Suggestion, token: str, status_url_for) -> None:
     if suggestion.email:
         with translation.override(suggestion.language):
-            _mail_writer(suggestion, "suggestions/email/received.txt", status_url=status_url_for(token))
+            _mail_writer(
+                suggestion,
+                "suggestions/email/received.txt",
+                status_url=status_url_for(token),
+                readers=readers_sentence(suggestion),
+            )
     notify_handlers(suggestion)
 
 

@@ -74,7 +74,7 @@ class InboxFilterForm(forms.Form):
         widget=forms.Select(),
     )
     age = forms.TypedChoiceField(
-        label=_("Alter"),
+        label=pgettext_lazy("time since received", "Alter"),
         required=False,
         choices=AGES,
         coerce=int,

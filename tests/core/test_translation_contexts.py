@@ -21,7 +21,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # (registration / login), Ort (venue / town), Termin (date of an event / appointment), alle (everyone / any),
 # Neu, Mehr, Stelle (office / job / place), Bezirk (Stadtbezirk / any district).
 AMBIGUOUS = ["anmelden", "Anmelden", "Jetzt anmelden", "Anmeldung", "Ort", "Termin", "alle", "Alle", "Neu", "Mehr",
-             "Stelle", "Bezirk"]  # fmt: skip
+             "Stelle", "Bezirk", "Abmelden", "abgemeldet", "Stand", "Platz", "Personen", "Alter", "Angabe", "bisher", "neu"]  # fmt: skip
 _WORDS = "|".join(re.escape(w) for w in AMBIGUOUS)
 TEMPLATE_CALL = re.compile(r'{%\s*(?:translate|trans)\s+"(' + _WORDS + r')"(?![^%]*\bcontext\b)[^%]*%}')
 PYTHON_CALL = re.compile(

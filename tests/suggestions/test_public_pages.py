@@ -131,7 +131,8 @@ def test_whole_city_goes_to_the_fallback_team(client, essen, fallback_team):
     suggestion = Suggestion.objects.get()
     assert suggestion.neighbourhood is None and suggestion.district is None
     html = response.content.decode()
-    assert "Rückfallteam der Stadt" in html
+    assert "zentrale Integrationskoordination der Stadt Essen" in html
+    assert "Rückfallteam" not in html
     assert fallback_team.email not in html
     assert "Bestätigung" not in html  # no address given, no confirmation mail mentioned
 

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from quartier.accounts.permissions import manages_people
 
@@ -18,5 +18,7 @@ def people_link(context):
     if user is None or city is None or not user.is_authenticated or not manages_people(user, city):
         return ""
     return format_html(
-        '<li><a class="kern-link" href="{}">{}</a></li>', reverse("workspace:people"), _("Personen")
+        '<li><a class="kern-link" href="{}">{}</a></li>',
+        reverse("workspace:people"),
+        pgettext("staff accounts", "Personen"),
     )

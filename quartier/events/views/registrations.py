@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -123,7 +123,13 @@ def event_registrations_csv(request, pk: int, termin: str):
     event = _event(request, pk)
     summary = _date(event, termin)
     lists = staff.registrations_export(actor=request.user, event=event, start=summary.start)
-    header = [_("Status"), _("Platz auf der Warteliste"), _("Name"), _("E-Mail-Adresse"), _("Personen")]
+    header = [
+        _("Status"),
+        _("Platz auf der Warteliste"),
+        _("Name"),
+        _("E-Mail-Adresse"),
+        pgettext("number of people", "Personen"),
+    ]
     header += [_("Sprache"), _("angemeldet am"), _("anwesend")]
     attended = {True: _("ja"), False: _("nein"), None: ""}
     rows = [(r, "") for r in lists.confirmed]

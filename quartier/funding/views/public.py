@@ -153,8 +153,6 @@ def _form_page(request, city, form: FundingForm, *, form_key: str, status: int =
     context = {
         "form": form,
         "form_key": form_key,
-        "place_groups": form.place_groups(),
-        "programme_rows": form.programme_rows(),
         "comparison": compared,
         "keep_months": round(settings.SUGGESTION_KEEP_CLOSED_DAYS / 30.5),
     }

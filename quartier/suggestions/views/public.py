@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.selectors import work_recipients
 from quartier.core import ratelimit
 from quartier.core.text import as_id
 from quartier.core.tokens import secret_page
@@ -26,6 +25,7 @@ from quartier.places.views.public import _city_or_404, _map
 from .. import limits, selectors, services
 from ..forms import WHOLE_CITY, SuggestionForm, new_form_key
 from ..models import Suggestion
+from ..readers import readers_sentence
 
 STATUS_LOOKUPS_PER_HOUR = 30
 PUBLISHED_PER_PAGE = 20
@@ -149,7 +149,7 @@ def suggestion_new(request):
     context = {
         "suggestion": suggestion,
         "status_url": request.build_absolute_uri(reverse(STATUS_URL_NAME, args=[token])),
-        "recipients": work_recipients(city=city, district=suggestion.district).label,
+        "readers": readers_sentence(suggestion),
     }
     return secret_page(render(request, "suggestions/public/done.html", context))
 
