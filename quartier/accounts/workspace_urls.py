@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import people_views, views
+from quartier.site import views as site_views
+
+from . import people_views
 
 app_name = "workspace"
 
 urlpatterns = [
-    path("", views.workspace_home, name="home"),
+    path("", site_views.workspace_home, name="home"),
     path("personen/", people_views.people_list, name="people"),
     path("personen/einladen/", people_views.person_invite, name="person_invite"),
     path("personen/<int:pk>/", people_views.person_detail, name="person"),

@@ -22,6 +22,14 @@ DEMO_USERS = [
     ),
     ("zentrale@demo.quartier.example", "Demo", "Zentrale Koordination", False, [(Role.FALLBACK, None)]),
     ("verein@demo.quartier.example", "Demo", "Vereinsvorstand", False, [(Role.ORGANISATION_MEMBER, None)]),
+    (
+        "kompetenzteam-iii@demo.quartier.example",
+        "Demo",
+        "Kompetenzteam III",
+        False,
+        [(Role.COMPETENCE_MEMBER, "III")],
+    ),
+    ("steuerung@demo.quartier.example", "Demo", "Zentrale Steuerung", False, [(Role.CENTRAL_STEERING, None)]),
 ]
 DEMO_ORGANISER = "verein@demo.quartier.example"
 

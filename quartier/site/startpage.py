@@ -18,8 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from .models import Role
-from .permissions import is_platform_admin, manages_people, roles_in
+from quartier.accounts.models import Role
+from quartier.accounts.permissions import district_ids_for, is_platform_admin, manages_people, roles_in
+from quartier.accounts.selectors import people_counts, work_scope
+from quartier.events.models import Event
+from quartier.events.selectors import EventFilters, occurrence_rows, workspace_events
+from quartier.funding import selectors as funding_selectors
+from quartier.funding.models import FundingConsultation
+from quartier.funding.permissions import handles_consultations
+from quartier.funding.workflow import OPEN as FUNDING_OPEN
+from quartier.offers.models import Offer
+from quartier.offers.selectors import editable_by, visible
+from quartier.offers.views.workspace import sees_coverage
+from quartier.places.models import District
+from quartier.suggestions import selectors as suggestion_selectors
+from quartier.suggestions.views.workspace import handles_suggestions
+from quartier.suggestions.workflow import OPEN as SUGGESTION_OPEN
 
 REVIEWER_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN}
 UPCOMING_DAYS = 30
@@ -51,9 +65,6 @@ def _url(name: str, **query) -> str:
 
 
 def _events_to_review(user, city) -> Section | None:
-    from quartier.events.models import Event
-
-    from .selectors import work_scope
 
     if not (is_platform_admin(user) or roles_in(user, city) & REVIEWER_ROLES):
         return None
@@ -82,15 +93,14 @@ def _events_to_review(user, city) -> Section | None:
 
 
 def _suggestions(user, city) -> Section | None:
-    from quartier.suggestions import selectors
-    from quartier.suggestions.views.workspace import handles_suggestions
-    from quartier.suggestions.workflow import OPEN
 
     if not handles_suggestions(user, city):
         return None
-    counts = selectors.inbox(user, city).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN)),
-        overdue=Count("pk", filter=Q(status__in=OPEN, created_at__lt=selectors.overdue_before())),
+    counts = suggestion_selectors.inbox(user, city).aggregate(
+        open=Count("pk", filter=Q(status__in=SUGGESTION_OPEN)),
+        overdue=Count(
+            "pk", filter=Q(status__in=SUGGESTION_OPEN, created_at__lt=suggestion_selectors.overdue_before())
+        ),
     )
     days = settings.SUGGESTION_OVERDUE_DAYS
     return Section(
@@ -118,19 +128,14 @@ def _suggestions(user, city) -> Section | None:
 
 
 def _funding(user, city) -> Section | None:
-    from quartier.funding import selectors
-    from quartier.funding.models import FundingConsultation
-    from quartier.funding.permissions import handles_consultations
-    from quartier.funding.workflow import OPEN
-    from quartier.suggestions.selectors import overdue_before
 
     if not handles_consultations(user, city):
         return None
     requested = FundingConsultation.Status.REQUESTED
     # The same deadline as for suggestions: a request nobody has answered after it is overdue.
-    counts = selectors.inbox(user, city).aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN)),
-        overdue=Count("pk", filter=Q(status=requested, created_at__lt=overdue_before())),
+    counts = funding_selectors.inbox(user, city).aggregate(
+        open=Count("pk", filter=Q(status__in=FUNDING_OPEN)),
+        overdue=Count("pk", filter=Q(status=requested, created_at__lt=suggestion_selectors.overdue_before())),
     )
     days = settings.SUGGESTION_OVERDUE_DAYS
     return Section(
@@ -158,8 +163,6 @@ def _funding(user, city) -> Section | None:
 
 
 def _own_organisations(user, city) -> Section | None:
-    from quartier.events.models import Event
-    from quartier.events.selectors import workspace_events
 
     if Role.ORGANISATION_MEMBER not in roles_in(user, city):
         return None
@@ -196,8 +199,6 @@ def _own_organisations(user, city) -> Section | None:
 
 
 def _offers(user, city) -> Section | None:
-    from quartier.offers.models import Offer
-    from quartier.offers.selectors import editable_by
 
     roles = roles_in(user, city)
     if not roles & {Role.ORGANISATION_MEMBER, Role.COORDINATOR}:
@@ -238,7 +239,6 @@ def _offers(user, city) -> Section | None:
 
 
 def _people(user, city) -> Section | None:
-    from .selectors import people_counts
 
     if not manages_people(user, city):
         return None
@@ -270,7 +270,6 @@ def _people(user, city) -> Section | None:
 
 def _overview(user, city) -> Section | None:
     """For central steering: the city-wide views that exist today."""
-    from quartier.offers.views.workspace import sees_coverage
 
     if Role.CENTRAL_STEERING not in roles_in(user, city) or not sees_coverage(user, city):
         return None
@@ -284,16 +283,44 @@ def _overview(user, city) -> Section | None:
     )
 
 
+def _competence(user, city) -> Section | None:
+    """For Kompetenzteam members: where to look at their districts from the residents' side."""
+    if Role.COMPETENCE_MEMBER not in roles_in(user, city):
+        return None
+    links = []
+    for district in District.objects.filter(pk__in=district_ids_for(user, city)).order_by("pk"):
+        links.append(
+            (
+                _("Veröffentlichte Vorschläge aus %(district)s") % {"district": district.name},
+                _url("public:suggestions", bezirk=district.number),
+            )
+        )
+        links.append(
+            (
+                _("%(district)s: Ansprechpartner*innen und Stadtteile") % {"district": district.name},
+                district.get_absolute_url(),
+            )
+        )
+    return Section("competence", _("Ihre Stadtbezirke im Blick"), links=links)
+
+
 def waiting_for(user, city) -> list[Section]:
     """The sections of the start page that apply to this user, in order of urgency of the work."""
-    builders = (_events_to_review, _suggestions, _funding, _own_organisations, _offers, _people, _overview)
+    builders = (
+        _events_to_review,
+        _suggestions,
+        _funding,
+        _own_organisations,
+        _offers,
+        _people,
+        _overview,
+        _competence,
+    )
     return [section for build in builders if (section := build(user, city)) is not None]
 
 
 def district_activity(city, district_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per district: public offers and events in the coming weeks (two queries for all districts)."""
-    from quartier.events.selectors import EventFilters, occurrence_rows
-    from quartier.offers.selectors import visible
 
     result = {pk: {"offers": 0, "events": 0} for pk in district_ids}
     offers = (

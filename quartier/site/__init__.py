@@ -1,0 +1,1 @@
+"""Composition of the site: pages that bring several apps together. Lower layers never import from here."""
