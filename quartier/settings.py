@@ -171,31 +171,6 @@ LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 # over the limit the page answers as always but sends no mail.
 PASSWORD_RESET_LIMIT = env_int("QUARTIER_PASSWORD_RESET_LIMIT", 3)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("QUARTIER_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
-# Two-factor authentication (accounts/twofactor.py, docs/two-factor.md): the roles whose accounts must confirm
-# their login with a code ("superuser": platform administrators); "none" requires it of nobody. Accounts with a
-# confirmed authenticator are always asked. Empty under tests, so that force_login keeps working.
-TWO_FACTOR_ROLE_NAMES = {
-    "coordinator",
-    "fallback",
-    "competence_member",
-    "organisation_member",
-    "central_steering",
-    "city_admin",
-    "superuser",
-}
-_two_factor_roles = env("QUARTIER_TWO_FACTOR_ROLES").strip() or (
-    "none" if TESTING else "coordinator,fallback,competence_member,central_steering,city_admin,superuser"
-)
-TWO_FACTOR_ROLES = (
-    frozenset()
-    if _two_factor_roles.lower() == "none"
-    else frozenset(item.strip() for item in _two_factor_roles.split(",") if item.strip())
-)
-if TWO_FACTOR_ROLES - TWO_FACTOR_ROLE_NAMES:
-    raise ImproperlyConfigured(
-        "QUARTIER_TWO_FACTOR_ROLES names unknown roles: " + ", ".join(sorted(TWO_FACTOR_ROLES - TWO_FACTOR_ROLE_NAMES))
-    )
-OTP_TOTP_ISSUER = env("QUARTIER_TWO_FACTOR_ISSUER", "Quartier")
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 FORMAT_MODULE_PATH = ["quartier.formats"]  # dates and numbers per page language
