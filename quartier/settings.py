@@ -127,14 +127,19 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; Redis when QUARTIER_CACHE_URL is set (needed for more than one worker).
+# Cache: local memory by default; Redis when QUARTIER_CACHE_URL is set (needed for more than one worker). Redis
+# fails open (core/cache.py): short timeouts, a circuit breaker, and misses instead of errors while it is down.
 CACHE_URL = env("QUARTIER_CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "quartier.core.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("QUARTIER_CACHE_PREFIX", "quartier"),
+            "OPTIONS": {
+                "TIMEOUT_MS": env_int("QUARTIER_CACHE_TIMEOUT_MS", 100),
+                "RETRY_SECONDS": env_int("QUARTIER_CACHE_RETRY_SECONDS", 5),
+            },
         }
     }
 else:
