@@ -4,6 +4,7 @@ Every setting comes from the environment (QUARTIER_* and DATABASE_URL); the READ
 Local defaults are safe for development; with QUARTIER_DEBUG=false the site fails closed without a secret key.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -241,6 +242,19 @@ SECURE = env_bool("QUARTIER_SECURE", not DEBUG and not TESTING)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("QUARTIER_BEHIND_PROXY", SECURE) else None
 )
+# Client addresses (core/clientaddr.py, docs/client-addresses.md): X-Forwarded-For is read only from these proxies
+# (addresses or networks; `unix` for a UNIX socket), or the hop that many places from the right. Behind a proxy
+# the default trusts a proxy on the same host; without one the header is ignored.
+TRUSTED_PROXIES = env_list("QUARTIER_TRUSTED_PROXIES", "127.0.0.1,::1" if SECURE_PROXY_SSL_HEADER else "")
+TRUSTED_PROXY_COUNT = env_int("QUARTIER_TRUSTED_PROXY_COUNT", 0)
+for _proxy in TRUSTED_PROXIES:
+    try:
+        if _proxy != "unix":
+            ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"QUARTIER_TRUSTED_PROXIES: {_proxy!r} is no address or network") from _exc
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("QUARTIER_TRUSTED_PROXY_COUNT must not be negative.")
 SECURE_SSL_REDIRECT = SECURE
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE

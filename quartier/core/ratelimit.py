@@ -124,9 +124,7 @@ def reset(scope: str, identity: str) -> None:
 
 
 def client_identity(request) -> str:
-    """The client address as the rate-limit identity (behind the proxy: the first X-Forwarded-For hop)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client address as the rate-limit identity (trusted proxies only, IPv6 by /64: core/clientaddr.py)."""
+    from quartier.core.clientaddr import client_limit_identity
+
+    return client_limit_identity(request)
