@@ -146,6 +146,20 @@ class FailOpenRedisCache(RedisCache):
         self.breaker.succeeded()
         return result
 
+    def answers(self) -> bool:
+        """Whether Redis takes a write and gives it back now; through the breaker, so False at once during an
+        outage (the health check)."""
+        key = self.make_and_validate_key("healthz")
+
+        def round_trip() -> bool:
+            self._cache.set(key, "1", 10)
+            return self._cache.get(key, None) == "1"
+
+        try:
+            return self.run(round_trip)
+        except CacheUnavailable:
+            return False
+
     def _read(self, operation: Callable[[], T], miss: T) -> T:
         try:
             return self.run(operation)
