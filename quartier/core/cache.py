@@ -107,6 +107,12 @@ def breaker_for(location: str, retry_seconds: float) -> CircuitBreaker:
         return _breakers[location]
 
 
+def reset_breakers() -> None:
+    """Forget every breaker's state (tests that start and stop their own Redis)."""
+    with _breakers_lock:
+        _breakers.clear()
+
+
 def _without_password(location: str) -> str:
     """The server's address for the log (redis://:secret@host:6379/0 → redis://host:6379/0)."""
     scheme, sep, rest = location.partition("://")
