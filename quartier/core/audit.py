@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .models import AuditEntry
@@ -43,8 +44,53 @@ def model_changes(before: models.Model | None, after: models.Model) -> dict[str,
     return changes
 
 
-def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None) -> AuditEntry:
-    """Write one audit entry for an action of `actor` (a user or None for the system) on `target`."""
+# How a record reaches its city, tried in this order (the core migration 0004 backfills with the same list).
+CITY_PATHS = (
+    "city",
+    "event__city",
+    "organisation__city",
+    "suggestion__city",
+    "consultation__city",
+    "offer__city",
+    "neighbourhood__city",
+    "district__city",
+)
+
+
+def city_of(target: models.Model):
+    """The id of the city a record belongs to, or None (no city, or an account with roles in several cities)."""
+    if target._meta.label_lower == "places.city":
+        return target.pk
+    if target._meta.label_lower == "accounts.user":
+        # An account belongs to the cities it has roles in; only a single one is unambiguous.
+        cities = set(target.memberships.values_list("city_id", flat=True)) if target.pk else set()
+        return cities.pop() if len(cities) == 1 else None
+    for path in CITY_PATHS:
+        current = target
+        for part in path.split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                current = None
+                break
+            if not field.is_relation or field.many_to_many or field.one_to_many:
+                current = None
+                break
+            if field.related_model._meta.label_lower == "places.city":
+                return getattr(current, field.attname)
+            current = getattr(current, part, None)
+            if current is None:
+                break
+    return None
+
+
+def audit_record(
+    *, actor, action: str, target: models.Model, changes: dict | None = None, city=None
+) -> AuditEntry:
+    """Write one audit entry for an action of `actor` (a user or None for the system) on `target`.
+
+    The entry's city is `city` when given (a City or its id), else the target's own (`city_of`)."""
+    city_id = city_of(target) if city is None else getattr(city, "pk", city)
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = actor.get_username()
@@ -58,4 +104,5 @@ def audit_record(*, actor, action: str, target: models.Model, changes: dict | No
         target_id=str(target.pk),
         target_label=str(target)[:255],
         changes=changes or {},
+        city_id=city_id,
     )

@@ -35,12 +35,25 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("Objekt-ID"), max_length=64)
     target_label = models.CharField(_("Objekt"), max_length=255, blank=True)
     changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+    # The city whose data the entry is about (core.audit.city_of), so that each city's administrators read their
+    # own log; empty when the target belongs to no city or several.
+    city = models.ForeignKey(
+        "places.City",
+        verbose_name=_("Stadt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Änderungsprotokoll")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["city", "-created_at"], name="audit_city_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

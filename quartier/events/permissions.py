@@ -1,12 +1,27 @@
-"""Who may do what with an event: its organisation's members organise, the district's reviewers review."""
+"""Who may do what with an event: its organisation's members organise, the district's reviewers review.
+
+Staff act on events by district scope. A coordinator who is also a member of an organisation organises that
+organisation's events only in their own districts, and a membership someone gave themselves counts for nothing
+(organisations.permissions.is_member), so no sequence of invitations widens a coordinator's scope.
+"""
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import is_platform_admin, roles_in
+from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
 from quartier.accounts.selectors import work_recipients
+from quartier.organisations.permissions import is_member
+
+
+def event_district_id(event) -> int | None:
+    """The district of the event's place (None for events without a place in a Stadtteil)."""
+    return event.neighbourhood.district_id if event.neighbourhood_id else None
 
 
 def is_organiser(user, event) -> bool:
-    return bool(user and user.is_authenticated and event.organisation.members.filter(user=user).exists())
+    """Acts for the event's organisation; a coordinator only for events in their own districts."""
+    if not is_member(user, event.organisation):
+        return False
+    own = district_ids_for(user, event.city, roles={Role.COORDINATOR})
+    return not own or event_district_id(event) in own
 
 
 def can_review(user, event) -> bool:

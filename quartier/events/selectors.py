@@ -241,6 +241,7 @@ def programme_by_key(city, key: str) -> Programme | None:
 def workspace_events(user, city) -> QuerySet[Event]:
     """Events a staff member or organiser works on: their organisations' events, and the events they review."""
     from quartier.accounts.selectors import work_scope
+    from quartier.organisations.permissions import counting_memberships
 
     qs = (
         Event.objects.filter(city=city)
@@ -250,4 +251,5 @@ def workspace_events(user, city) -> QuerySet[Event]:
     reviewed = work_scope(user, city, district_field="neighbourhood__district")
     if reviewed is None:
         return qs
-    return qs.filter(Q(organisation__members__user=user) | reviewed).distinct()
+    own = counting_memberships(user).values("organisation_id")  # a membership given to oneself counts for nothing
+    return qs.filter(Q(organisation_id__in=own) | reviewed).distinct()

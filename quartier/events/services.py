@@ -35,12 +35,12 @@ def _slug(title: str) -> str:
 
 @transaction.atomic
 def event_create_draft(*, actor, organisation, **fields) -> Event:
-    """A new draft of `organisation`; only its members may create one."""
-    if not organisation.members.filter(user=actor).exists():
-        raise PermissionDenied
+    """A new draft of `organisation`; only its members may create one (coordinators in their districts only)."""
     event = Event(
         city=organisation.city, organisation=organisation, created_by=actor, status=S.DRAFT, **fields
     )
+    if not is_organiser(actor, event):
+        raise PermissionDenied
     event.slug = _slug(event.title)
     event.full_clean()
     event.save()
@@ -59,6 +59,8 @@ def event_update(*, actor, event: Event, **fields) -> Event:
     before = Event.objects.get(pk=locked.pk)
     for name, value in fields.items():
         setattr(locked, name, value)
+    if not is_organiser(actor, locked):  # moved to a place outside a coordinator's districts
+        raise PermissionDenied
     locked.slug = _slug(locked.title)
     locked.full_clean()
     locked.save()

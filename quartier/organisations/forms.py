@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier.places.models import District
 
-from .models import Organisation
+from .models import MemberRole, Organisation
 
 INPUT = {"class": "kern-form-input__input"}
 
@@ -55,11 +55,28 @@ class InvitationForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={**INPUT, "autocomplete": "off"}),
     )
+    role = forms.ChoiceField(
+        label=_("Rolle"),
+        choices=MemberRole.choices,
+        initial=MemberRole.MEMBER,
+        widget=forms.RadioSelect,
+        help_text=_("Verwalter*innen können außerdem Personen einladen und Mitglieder entfernen."),
+    )
 
     def __init__(self, *args, **kwargs):
         # Shown beside the organisation's own form, which has an e-mail field too: ids of its own.
         kwargs.setdefault("auto_id", "id_invite_%s")
         super().__init__(*args, **kwargs)
+
+
+class MemberActionForm(forms.Form):
+    """One of the buttons beside a member or an open invitation (change the role, remove, withdraw)."""
+
+    member = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    invitation = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    role = forms.ChoiceField(required=False, choices=MemberRole.choices, widget=forms.HiddenInput)
 
 
 class AcceptInvitationForm(forms.Form):

@@ -53,8 +53,17 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
+class MemberRole(models.TextChoices):
+    """What a member may do for the organisation: members publish, managers also decide who belongs to it."""
+
+    MANAGER = "manager", _("Verwalter*in")
+    MEMBER = "member", _("Mitglied")
+
+
 class OrganisationMember(models.Model):
-    """A user who acts for an organisation (manages its events and offers)."""
+    """A user who acts for an organisation (manages its events and offers); managers also invite and remove
+    members. `added_by` is who let the person in (the inviter of the accepted invitation, or the person who added
+    them in the admin); a membership someone gave themselves counts for nothing (organisations/permissions.py)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("Organisation")
@@ -64,6 +73,15 @@ class OrganisationMember(models.Model):
         on_delete=models.CASCADE,
         related_name="organisation_memberships",
         verbose_name=_("Person"),
+    )
+    role = models.CharField(_("Rolle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aufgenommen von"),
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
 
@@ -81,7 +99,7 @@ class OrganisationMember(models.Model):
 class Invitation(models.Model):
     """An invitation by e-mail to act for an organisation.
 
-    Purpose: let a coordinator give an organisation's people an account. Holds the e-mail address until the
+    Purpose: let an organisation's managers (or the city administration) give the organisation's people access. Holds the e-mail address until the
     invitation is accepted or expires; expired and accepted invitations are deleted after 30 days. Only a hash of
     the secret token is stored.
     """
@@ -98,6 +116,7 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("eingeladen von"),
     )
+    role = models.CharField(_("Rolle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     expires_at = models.DateTimeField(_("gültig bis"))
     accepted_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)

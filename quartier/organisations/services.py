@@ -1,4 +1,5 @@
-"""Writes for organisations: create, update, invite, accept an invitation. One transaction each, audited."""
+"""Writes for organisations: create, update, invite, accept and withdraw invitations, change and remove members.
+One transaction each, audited."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from quartier.core.audit import audit_record, model_changes
 from quartier.core.tokens import new_token, token_hash
 
 from . import permissions
-from .models import Invitation, Organisation, OrganisationMember
+from .models import Invitation, MemberRole, Organisation, OrganisationMember
 
 INVITATION_DAYS = 14
 
@@ -80,14 +81,30 @@ def organisation_update(*, actor, organisation: Organisation, districts=None, **
     return locked
 
 
+def _email_key(email: str) -> str:
+    return email.strip().lower()
+
+
 @transaction.atomic
-def invitation_send(*, actor, organisation: Organisation, email: str, accept_url_for) -> Invitation:
-    """Invite a person by e-mail to act for the organisation. `accept_url_for(token)` builds the link."""
-    if not permissions.can_manage(actor, organisation):
+def invitation_send(
+    *, actor, organisation: Organisation, email: str, accept_url_for, role: str = MemberRole.MEMBER
+) -> Invitation:
+    """Invite a person by e-mail to act for the organisation, as a member or a manager.
+
+    Only the organisation's managers, the city administration and platform administrators invite
+    (permissions.can_change_members). Nobody invites their own address. While the organisation has no manager, the
+    person invited becomes its manager. `accept_url_for(token)` builds the link."""
+    if not permissions.can_change_members(actor, organisation):
         raise PermissionDenied
-    email = email.strip().lower()
+    if role not in MemberRole.values:
+        raise ValidationError(_("Bitte wählen Sie eine Rolle aus der Liste."))
+    email = _email_key(email)
+    if email == _email_key(actor.email or ""):
+        raise ValidationError(_("Sie können sich nicht selbst einladen."))
     if organisation.members.filter(user__email__iexact=email).exists():
         raise ValidationError(_("Diese Person ist bereits Mitglied der Organisation."))
+    if not organisation.members.filter(role=MemberRole.MANAGER).exists():
+        role = MemberRole.MANAGER
     Invitation.objects.filter(
         organisation=organisation, email__iexact=email, accepted_at__isnull=True
     ).delete()
@@ -95,6 +112,7 @@ def invitation_send(*, actor, organisation: Organisation, email: str, accept_url
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
+        role=role,
         token_hash=digest,
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
@@ -105,15 +123,41 @@ def invitation_send(*, actor, organisation: Organisation, email: str, accept_url
             "organisation": organisation,
             "url": accept_url_for(token),
             "days": INVITATION_DAYS,
+            "manager": role == MemberRole.MANAGER,
         },
     )
     EmailMessage(
         subject=_("Einladung: %(name)s in Quartier") % {"name": organisation.name}, body=body, to=[email]
     ).send()
     audit_record(
-        actor=actor, action="organisation.invited", target=organisation, changes={"email": [None, email]}
+        actor=actor,
+        action="organisation.invited",
+        target=organisation,
+        changes={"email": [None, email], "role": [None, role]},
     )
     return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor, organisation: Organisation, invitation_id: int) -> None:
+    """Withdraw an open invitation: its link stops working."""
+    if not permissions.can_change_members(actor, organisation):
+        raise PermissionDenied
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(organisation=organisation, pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(_("Diese Einladung gibt es nicht mehr."))
+    email = invitation.email
+    invitation.delete()
+    audit_record(
+        actor=actor,
+        action="organisation.invitation_withdrawn",
+        target=organisation,
+        changes={"email": [email, None]},
+    )
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -127,40 +171,173 @@ def invitation_for_token(token: str) -> Invitation | None:
     )
 
 
+class InvitationRefused(ValidationError):
+    """The invitation is valid, but not for the account at hand; `code` says why (for the page's wording)."""
+
+
+def invitation_account(invitation: Invitation) -> User | None:
+    """The existing account the invitation is addressed to, if there is one."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def invitation_check(invitation: Invitation, user) -> None:
+    """Raise InvitationRefused if `user` (the logged-in account or None) may not accept the invitation.
+
+    An invitation to an existing account is accepted only by that account, logged in; an invitation for a new
+    account only without being logged in as someone else; nobody accepts an invitation they sent themselves."""
+    logged_in = user is not None and user.is_authenticated
+    account = invitation_account(invitation)
+    if account is not None:
+        if not logged_in:
+            raise InvitationRefused(
+                _("Für diese E-Mail-Adresse gibt es schon ein Konto. Bitte melden Sie sich an."),
+                code="login_required",
+            )
+        if user.pk != account.pk:
+            raise InvitationRefused(
+                _(
+                    "Sie sind mit einem anderen Konto angemeldet. Diese Einladung kann nur das Konto annehmen, "
+                    "an dessen E-Mail-Adresse sie ging. Bitte melden Sie sich ab und mit diesem Konto an."
+                ),
+                code="other_account",
+            )
+    elif logged_in:
+        raise InvitationRefused(
+            _(
+                "Sie sind mit einem anderen Konto angemeldet. Diese Einladung gilt für eine andere "
+                "E-Mail-Adresse. Bitte melden Sie sich ab, um ein neues Konto anzulegen."
+            ),
+            code="other_account",
+        )
+    if logged_in and invitation.invited_by_id == user.pk:
+        raise InvitationRefused(
+            _("Eine Einladung, die Sie selbst verschickt haben, können Sie nicht annehmen."), code="own"
+        )
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
-    """Accept an invitation: create the account (or use the existing one) and make it a member."""
+def invitation_accept(
+    *, token: str, user=None, first_name: str = "", last_name: str = "", password: str = ""
+) -> User:
+    """Accept an invitation. An existing account accepts it logged in (`user`); a new account is created with the
+    name and password given. The person becomes a member (or manager) added by the inviter."""
     invitation = invitation_for_token(token)
     if invitation is None:
         raise ValidationError(_("Diese Einladung ist ungültig oder abgelaufen."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("Diese Einladung wurde bereits angenommen."))
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User(
+    invitation_check(invitation, user)
+    account = invitation_account(invitation)
+    if account is None:
+        if not password:
+            raise ValidationError(_("Bitte legen Sie ein Passwort fest."))
+        account = User(
             email=invitation.email,
             username=invitation.email,
             first_name=first_name.strip(),
             last_name=last_name.strip(),
         )
-        user.set_password(password)
+        account.set_password(password)
         try:
             with transaction.atomic():
-                user.save()
+                account.save()
         except IntegrityError as exc:  # a concurrent acceptance created it
             raise ValidationError(_("Diese Einladung wurde bereits angenommen.")) from exc
     organisation = invitation.organisation
-    OrganisationMember.objects.get_or_create(organisation=organisation, user=user)
+    member, created = OrganisationMember.objects.get_or_create(
+        organisation=organisation,
+        user=account,
+        defaults={"role": invitation.role, "added_by": invitation.invited_by},
+    )
     Membership.objects.get_or_create(
-        user=user, city=organisation.city, role=Role.ORGANISATION_MEMBER, district=None
+        user=account, city=organisation.city, role=Role.ORGANISATION_MEMBER, district=None
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
-        actor=user,
+        actor=account,
         action="organisation.invitation_accepted",
         target=organisation,
-        changes={"member": [None, user.pk]},
+        changes={
+            "member": [None, account.pk],
+            "role": [None, member.role],
+            "invited_by": [None, invitation.invited_by_id],
+        },
     )
-    return user
+    return account
+
+
+def _lock_member(organisation: Organisation, member_id: int) -> OrganisationMember:
+    member = (
+        OrganisationMember.objects.select_for_update()
+        .select_related("user")
+        .filter(organisation=organisation, pk=member_id)
+        .first()
+    )
+    if member is None:
+        raise ValidationError(_("Diese Person ist nicht (mehr) Mitglied der Organisation."))
+    return member
+
+
+def _is_last_manager(member: OrganisationMember) -> bool:
+    if member.role != MemberRole.MANAGER:
+        return False
+    # Lock every manager row, so that two managers removing each other at once cannot both succeed.
+    managers = list(
+        OrganisationMember.objects.select_for_update()
+        .filter(organisation_id=member.organisation_id, role=MemberRole.MANAGER)
+        .values_list("pk", flat=True)
+    )
+    return managers == [member.pk]
+
+
+@transaction.atomic
+def member_role_change(*, actor, organisation: Organisation, member_id: int, role: str) -> OrganisationMember:
+    """Make a member a manager or a manager a member (never the last manager)."""
+    if not permissions.can_change_members(actor, organisation):
+        raise PermissionDenied
+    if role not in MemberRole.values:
+        raise ValidationError(_("Bitte wählen Sie eine Rolle aus der Liste."))
+    member = _lock_member(organisation, member_id)
+    if member.role == role:
+        return member
+    if _is_last_manager(member):
+        raise ValidationError(
+            _("Die Organisation braucht mindestens eine Person, die die Mitglieder verwaltet.")
+        )
+    before = member.role
+    member.role = role
+    member.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        action="organisation.member_role_changed",
+        target=organisation,
+        changes={"member": [member.user_id, member.user_id], "role": [before, role]},
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor, organisation: Organisation, member_id: int) -> None:
+    """Remove a person from the organisation (never its last manager)."""
+    if not permissions.can_change_members(actor, organisation):
+        raise PermissionDenied
+    member = _lock_member(organisation, member_id)
+    if _is_last_manager(member):
+        raise ValidationError(
+            _("Die Organisation braucht mindestens eine Person, die die Mitglieder verwaltet.")
+        )
+    user_id, role = member.user_id, member.role
+    member.delete()
+    # The workspace role "organisation member" goes with the person's last organisation in the city.
+    if not OrganisationMember.objects.filter(user_id=user_id, organisation__city=organisation.city).exists():
+        Membership.objects.filter(
+            user_id=user_id, city=organisation.city, role=Role.ORGANISATION_MEMBER
+        ).delete()
+    audit_record(
+        actor=actor,
+        action="organisation.member_removed",
+        target=organisation,
+        changes={"member": [user_id, None], "role": [role, None]},
+    )

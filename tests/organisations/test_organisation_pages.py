@@ -5,8 +5,10 @@ import re
 import pytest
 from django.core import mail
 
+from quartier.accounts.models import Role
 from quartier.organisations.models import Organisation
 from quartier.places.models import District
+from tests.conftest import make_user
 
 H = {"HTTP_HOST": "127.0.0.1"}
 NEW = "/de/arbeitsbereich/organisationen/neu/"
@@ -80,7 +82,11 @@ def test_invite_from_the_page_and_accept_by_link(client, essen, coordinator_iii)
     client.post(NEW, form_data(essen), **H)
     org = Organisation.objects.get()
     url = f"/de/arbeitsbereich/organisationen/{org.pk}/"
-    r = client.post(url, {"action": "invite", "email": "vorstand@example.org"}, **H)
+    # Coordinators manage the organisation's data, but who belongs to it is for the city administration.
+    r = client.post(url, {"action": "invite", "email": "vorstand@example.org", "role": "member"}, **H)
+    assert r.status_code == 403 and mail.outbox == []
+    client.force_login(make_user("admin-demo@example.org", roles=[(Role.CITY_ADMIN, None)], city=essen))
+    r = client.post(url, {"action": "invite", "email": "vorstand@example.org", "role": "member"}, **H)
     assert r.status_code == 302
     link = re.search(r"http://127\.0\.0\.1(/de/einladung/[\w-]+/)", mail.outbox[0].body).group(1)
     client.logout()
@@ -147,7 +153,7 @@ def test_invitation_form_works_when_the_browser_sends_origin_null(essen, coordin
     org = Organisation.objects.create(city=essen, name="Demo-Verein", slug="demo-verein", kind="association")
     org.districts.set([District.objects.get(city=essen, number="III")])
     services.invitation_send(
-        actor=coordinator_iii,
+        actor=make_user("admin-demo@example.org", roles=[(Role.CITY_ADMIN, None)], city=essen),
         organisation=org,
         email="neu@example.org",
         accept_url_for=lambda t: f"http://127.0.0.1/de/einladung/{t}/",

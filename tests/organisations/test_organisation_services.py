@@ -25,6 +25,11 @@ def url_for(token):
 
 
 @pytest.fixture
+def city_admin(essen):
+    return make_user("admin-demo@example.org", roles=[(Role.CITY_ADMIN, None)], city=essen)
+
+
+@pytest.fixture
 def verein(essen, coordinator_iii):
     return services.organisation_create(
         actor=coordinator_iii,
@@ -98,9 +103,9 @@ def test_update_by_coordinator_of_another_district_is_refused(essen, coordinator
     assert verein.description == "Fiktiver Verein (Demo)."
 
 
-def test_invitation_by_email_and_acceptance(essen, coordinator_iii, verein):
+def test_invitation_by_email_and_acceptance(essen, city_admin, verein):
     services.invitation_send(
-        actor=coordinator_iii, organisation=verein, email="Vorstand@Example.org", accept_url_for=url_for
+        actor=city_admin, organisation=verein, email="Vorstand@Example.org", accept_url_for=url_for
     )
     (message,) = mail.outbox
     assert message.to == ["vorstand@example.org"]
@@ -121,21 +126,22 @@ def test_invitation_by_email_and_acceptance(essen, coordinator_iii, verein):
         )
 
 
-def test_invitation_to_an_existing_account_adds_the_membership(
-    essen, coordinator_iii, verein, coordinator_iv
-):
+def test_invitation_to_an_existing_account_adds_the_membership(essen, city_admin, verein, coordinator_iv):
     services.invitation_send(
-        actor=coordinator_iii, organisation=verein, email=coordinator_iv.email, accept_url_for=url_for
+        actor=city_admin, organisation=verein, email=coordinator_iv.email, accept_url_for=url_for
     )
     token = re.search(r"/de/einladung/([\w-]+)/", mail.outbox[0].body).group(1)
-    user = services.invitation_accept(token=token, first_name="", last_name="", password="egal-egal-egal-1")
+    # Only the account itself, logged in, accepts; a password typed by someone else does nothing.
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token=token, first_name="", last_name="", password="egal-egal-egal-1")
+    user = services.invitation_accept(token=token, user=coordinator_iv)
     assert user == coordinator_iv
     assert User.objects.filter(email__iexact=coordinator_iv.email).count() == 1
 
 
-def test_expired_or_wrong_tokens_are_not_found(essen, coordinator_iii, verein):
+def test_expired_or_wrong_tokens_are_not_found(essen, city_admin, verein):
     services.invitation_send(
-        actor=coordinator_iii, organisation=verein, email="a@example.org", accept_url_for=url_for
+        actor=city_admin, organisation=verein, email="a@example.org", accept_url_for=url_for
     )
     token = re.search(r"/de/einladung/([\w-]+)/", mail.outbox[0].body).group(1)
     assert services.invitation_for_token(token) is not None

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.accounts.permissions import require_workspace
-from quartier.organisations.models import Organisation
+from quartier.organisations.selectors import organisations_acted_for
 
 from .. import selectors, services, workflow
 from ..forms import EventForm, StepForm
@@ -18,6 +19,10 @@ from ..models import Event
 from ..permissions import can_manage_registrations
 
 S = Event.Status
+# Coordinators organise their organisations' events only in their own districts (events/permissions.py).
+OUTSIDE_DISTRICTS = _l(
+    "Als Koordinator*in bearbeiten Sie Veranstaltungen einer Organisation nur an Orten in Ihren Stadtbezirken."
+)
 ACTIONS = {
     "submit": S.SUBMITTED,
     "publish": S.PUBLISHED,
@@ -36,7 +41,7 @@ def event_list(request):
     to_review = [
         e for e in events if e.status == S.SUBMITTED and workflow.allowed(request.user, e, S.PUBLISHED)
     ]
-    organisations = Organisation.objects.filter(city=request.city, members__user=request.user)
+    organisations = organisations_acted_for(request.user, request.city)
     return render(
         request,
         "events/workspace/list.html",
@@ -49,9 +54,7 @@ def event_list(request):
 @never_cache
 def event_create(request, organisation_id: int):
     require_workspace(request.user, request.city)
-    organisation = Organisation.objects.filter(
-        city=request.city, pk=organisation_id, members__user=request.user
-    ).first()
+    organisation = organisations_acted_for(request.user, request.city).filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404
     form = EventForm(
@@ -64,6 +67,8 @@ def event_create(request, organisation_id: int):
                 event = services.event_create_draft(
                     actor=request.user, organisation=organisation, **form.service_fields()
                 )
+            except PermissionDenied:
+                form.add_error(None, OUTSIDE_DISTRICTS)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -119,7 +124,10 @@ def event_detail(request, pk: int):
                 messages.success(request, _("Die Änderungen sind gespeichert und sofort öffentlich."))
                 return redirect("workspace:event", pk=pk)
             if action == "save" and editable and form.is_valid():
-                services.event_update(actor=request.user, event=event, **form.service_fields())
+                try:
+                    services.event_update(actor=request.user, event=event, **form.service_fields())
+                except PermissionDenied:
+                    raise ValidationError(OUTSIDE_DISTRICTS) from None
                 messages.success(request, _("Die Änderungen wurden gespeichert."))
                 return redirect("workspace:event", pk=pk)
             if action in ACTIONS and step_form.is_valid():
