@@ -51,7 +51,7 @@ ALLOWED_HOSTS = env_list("QUARTIER_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBU
 CSRF_TRUSTED_ORIGINS = env_list("QUARTIER_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "quartier.accounts.twofactor_admin.QuartierAdminConfig",  # django.contrib.admin behind the site's login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "quartier.core",
     "quartier.accounts",
@@ -79,7 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "quartier.accounts.middleware.StaffSessionExpiryMiddleware",
+    "quartier.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quartier.core.middleware.CityMiddleware",
@@ -162,6 +167,33 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 # Login throttling: failures per account and per client within a window, counted in the cache.
 LOGIN_MAX_FAILURES = env_int("QUARTIER_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("QUARTIER_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Two-factor authentication (accounts/twofactor.py, docs/two-factor.md): the roles whose accounts must confirm
+# their login with a code ("superuser": platform administrators); "none" requires it of nobody. Accounts with a
+# confirmed authenticator are always asked. Empty under tests, so that force_login keeps working.
+TWO_FACTOR_ROLE_NAMES = {
+    "coordinator",
+    "fallback",
+    "competence_member",
+    "organisation_member",
+    "central_steering",
+    "city_admin",
+    "superuser",
+}
+_two_factor_roles = env("QUARTIER_TWO_FACTOR_ROLES").strip() or (
+    "none" if TESTING else "coordinator,fallback,competence_member,central_steering,city_admin,superuser"
+)
+TWO_FACTOR_ROLES = (
+    frozenset()
+    if _two_factor_roles.lower() == "none"
+    else frozenset(item.strip() for item in _two_factor_roles.split(",") if item.strip())
+)
+if TWO_FACTOR_ROLES - TWO_FACTOR_ROLE_NAMES:
+    raise ImproperlyConfigured(
+        "QUARTIER_TWO_FACTOR_ROLES names unknown roles: "
+        + ", ".join(sorted(TWO_FACTOR_ROLES - TWO_FACTOR_ROLE_NAMES))
+    )
+OTP_TOTP_ISSUER = env("QUARTIER_TWO_FACTOR_ISSUER", "Quartier")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an authenticator's key
 # Staff sessions end after this much inactivity and at the latest after the absolute age.
 STAFF_SESSION_IDLE_SECONDS = env_int("QUARTIER_STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = env_int("QUARTIER_SESSION_MAX_AGE_SECONDS", 8 * 60 * 60)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page
 
-from . import selectors, services
+from . import selectors, services, twofactor
 from .models import Role
 from .people_forms import AcceptStaffInvitationForm, GrantsForm, InviteForm, PeopleFilterForm
 from .permissions import is_platform_admin, require_people_manager, require_workspace
@@ -164,6 +164,8 @@ def person_detail(request, pk: int):
             "is_self": person.pk == request.user.pk,
             "organisation_member": any(m.role == Role.ORGANISATION_MEMBER for m in person.city_memberships),
             "can_change_account": is_platform_admin(request.user) or not person.is_superuser,
+            "has_second_factor": twofactor.has_authenticator(person)
+            or twofactor.recovery_codes_left(person) > 0,
         },
         status=status,
     )
@@ -199,6 +201,21 @@ def person_deactivate(request, pk: int):
 @never_cache
 def person_reactivate(request, pk: int):
     return _account_action(request, pk, services.staff_reactivate, _("Das Konto ist wieder aktiv."))
+
+
+@require_POST
+@login_required
+@never_cache
+def person_two_factor_reset(request, pk: int):
+    return _account_action(
+        request,
+        pk,
+        twofactor.second_factor_reset,
+        _(
+            "Die Anmeldung mit zweitem Faktor ist zurückgesetzt und die Person abgemeldet. Bei der nächsten "
+            "Anmeldung richtet sie eine neue Authentifizierungs-App ein."
+        ),
+    )
 
 
 @require_POST

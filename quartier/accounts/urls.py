@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import people_views, views
+from . import people_views, twofactor_views, views
 
 app_name = "accounts"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     ),
     path("passwort-neu/fertig/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("einladung/<str:token>/", people_views.staff_invitation_accept, name="staff_invitation"),
+    path("zweiter-faktor/", twofactor_views.second_factor, name="two_factor"),
+    path("zweiter-faktor/einrichten/", twofactor_views.enrol, name="two_factor_enrol"),
+    path("zweiter-faktor/wiederherstellungscodes/", twofactor_views.recovery_codes, name="two_factor_codes"),
+    path(
+        "zweiter-faktor/wiederherstellungscodes.txt",
+        twofactor_views.recovery_codes_txt,
+        name="two_factor_codes_txt",
+    ),
 ]

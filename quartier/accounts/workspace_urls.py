@@ -2,7 +2,7 @@ from django.urls import path
 
 from quartier.site import views as site_views
 
-from . import people_views
+from . import people_views, twofactor_views
 
 app_name = "workspace"
 
@@ -14,6 +14,17 @@ urlpatterns = [
     path("personen/<int:pk>/einladung-erneut-senden/", people_views.person_resend, name="person_resend"),
     path("personen/<int:pk>/deaktivieren/", people_views.person_deactivate, name="person_deactivate"),
     path("personen/<int:pk>/reaktivieren/", people_views.person_reactivate, name="person_reactivate"),
+    path(
+        "personen/<int:pk>/zweiten-faktor-zuruecksetzen/",
+        people_views.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
+    path("anmeldung-absichern/", twofactor_views.security, name="two_factor"),
+    path(
+        "anmeldung-absichern/wiederherstellungscodes/",
+        twofactor_views.recovery_codes_renew,
+        name="two_factor_codes_renew",
+    ),
 ]
 
 from quartier.organisations.views import workspace as organisations  # noqa: E402

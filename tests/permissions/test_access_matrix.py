@@ -267,6 +267,34 @@ PAGES = {
         only(PEOPLE_MANAGERS, status=302),
     ),
     "accounts:staff_invitation": ("GET", "/de/konto/einladung/falsches-token-0123456789/", everyone(404)),
+    # Two-factor authentication: the login step and the setup need a session (they lead on to the workspace when
+    # nothing is owed, as here: under tests no role must use it); the recovery codes exist only right after they
+    # were made (else back to the page, and no file). The page "Anmeldung absichern" is for every workspace role;
+    # renewing codes needs an app (without one: back to the page). Resetting is for administrators (the account
+    # of suggestion_iii has no second factor: back to the account with a message).
+    "accounts:two_factor": ("GET", "/de/konto/zweiter-faktor/", {**everyone(302)}),
+    "accounts:two_factor_enrol": (
+        "GET",
+        "/de/konto/zweiter-faktor/einrichten/",
+        {**everyone(200), "anonymous": 302},
+    ),
+    "accounts:two_factor_codes": ("GET", "/de/konto/zweiter-faktor/wiederherstellungscodes/", everyone(302)),
+    "accounts:two_factor_codes_txt": (
+        "GET",
+        "/de/konto/zweiter-faktor/wiederherstellungscodes.txt",
+        {**everyone(404), "anonymous": 302},
+    ),
+    "workspace:two_factor": ("GET", "/de/arbeitsbereich/anmeldung-absichern/", only(LOGGED_IN)),
+    "workspace:two_factor_codes_renew": (
+        "POST",
+        "/de/arbeitsbereich/anmeldung-absichern/wiederherstellungscodes/",
+        only(LOGGED_IN, status=302),
+    ),
+    "workspace:person_two_factor_reset": (
+        "POST",
+        "/de/arbeitsbereich/personen/{person}/zweiten-faktor-zuruecksetzen/",
+        only(PEOPLE_MANAGERS, status=302),
+    ),
     "healthz": ("GET", "/healthz", everyone(200)),
     "favicon": ("GET", "/favicon.ico", everyone(200)),
     # The time left of one's own session (session.js); POST extends it. Without a session: 401.

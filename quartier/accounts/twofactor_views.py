@@ -1,0 +1,284 @@
+"""The second login step, setting up an authenticator app, the recovery codes, and the page "Anmeldung absichern".
+
+The password step is the ordinary login (views.LoginView); until the code is accepted, SecondFactorMiddleware
+(middleware.py) leads an account that needs a second factor here and lets it reach nothing else.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import django_otp
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import throttling, twofactor
+from .permissions import require_workspace
+from .twofactor_forms import AppCodeForm, SecondFactorForm
+
+THROTTLE_KIND = "second-factor"
+CODES_SESSION_KEY = "_recovery_codes_to_show"
+CODES_SHOW_SECONDS = 15 * 60
+
+
+def _throttle_account(user) -> str:
+    return f"user:{user.pk}"
+
+
+def next_page(request, default: str | None = None) -> str:
+    """The page to return to after this step (only on this site), else the workspace start page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target
+        and len(target) <= 2000
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default or reverse("workspace:home")
+
+
+def _guard(request, form) -> bool:
+    """False (with the message in the form) while the account or this client is locked out."""
+    try:
+        throttling.guard(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+    except throttling.Throttled as exc:
+        minutes = max(1, int(exc.minutes))
+        form.add_error(
+            None,
+            ngettext(
+                "Zu viele falsche Codes. Bitte warten Sie %(minutes)d Minute und versuchen Sie es dann erneut.",
+                "Zu viele falsche Codes. Bitte warten Sie %(minutes)d Minuten und versuchen Sie es dann erneut.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        return False
+    return True
+
+
+def _failed(request, form, result: twofactor.Verification | None = None) -> None:
+    throttling.failed(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+    if result is not None and result.device_throttled:
+        form.add_error("code", _("Zu viele falsche Codes in kurzer Zeit. Bitte warten Sie einen Moment."))
+    else:
+        form.add_error("code", _("Der Code ist nicht richtig oder wurde schon verwendet."))
+
+
+def _complete_login(request, device) -> None:
+    throttling.succeeded(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+    request.session.cycle_key()  # a new session id for the fully logged-in session
+    django_otp.login(request, device)
+
+
+def _keep_codes_to_show(request, codes: list[str]) -> None:
+    request.session[CODES_SESSION_KEY] = {"codes": codes, "at": int(timezone.now().timestamp())}
+
+
+def _codes_to_show(request) -> list[str]:
+    kept = request.session.get(CODES_SESSION_KEY)
+    if not isinstance(kept, dict) or not isinstance(kept.get("codes"), list):
+        return []
+    if int(timezone.now().timestamp()) - int(kept.get("at", 0)) > CODES_SHOW_SECONDS:
+        request.session.pop(CODES_SESSION_KEY, None)
+        return []
+    return [str(c) for c in kept["codes"]]
+
+
+def _codes_url(next_url: str) -> str:
+    return reverse("accounts:two_factor_codes") + "?" + urlencode({"next": next_url})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def second_factor(request):
+    """The second login step: a code from the app or a recovery code."""
+    request.keeps_no_input = True
+    user = request.user
+    if twofactor.is_verified(user) or not twofactor.required(user):
+        return redirect(next_page(request))
+    if not twofactor.has_authenticator(user):
+        return redirect(reverse("accounts:two_factor_enrol") + "?" + urlencode({"next": next_page(request)}))
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if _guard(request, form) and form.is_valid():
+            code = form.cleaned_data["code"]
+            result = twofactor.verify(user, code)
+            if result.ok:
+                _complete_login(request, result.device)
+                if code.kind == "recovery":
+                    left = twofactor.recovery_codes_left(user)
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "Sie haben einen Wiederherstellungscode verwendet; er gilt nun nicht mehr. Es bleibt "
+                            "noch %(count)d Code. Erstellen Sie unter „Anmeldung absichern“ neue Codes.",
+                            "Sie haben einen Wiederherstellungscode verwendet; er gilt nun nicht mehr. Es bleiben "
+                            "noch %(count)d Codes. Erstellen Sie unter „Anmeldung absichern“ neue Codes.",
+                            left,
+                        )
+                        % {"count": left},
+                    )
+                return redirect(next_page(request))
+            _failed(request, form, result)
+        status = 400
+    return render(
+        request,
+        "accounts/twofactor/verify.html",
+        {"form": form, "next": next_page(request)},
+        status=status,
+    )
+
+
+def _qr_data_uri(device) -> str:
+    return segno.make(twofactor.otpauth_url(device), error="m").svg_data_uri(
+        scale=5, dark="#000", light="#fff"
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def enrol(request):
+    """Set up an authenticator app: scan the QR code (or type the key), confirm with a code from the app. Also
+    replaces the app of an account that is fully logged in."""
+    request.keeps_no_input = True
+    user = request.user
+    replacing = twofactor.has_authenticator(user)
+    if replacing and not twofactor.is_verified(user):
+        # Someone who knows only the password must not set up an app of their own.
+        return redirect(reverse("accounts:two_factor") + "?" + urlencode({"next": next_page(request)}))
+    device = twofactor.pending_authenticator(user)
+    form = AppCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if _guard(request, form) and form.is_valid():
+            enrolment = twofactor.enrol_confirm(user=user, code=form.cleaned_data["code"])
+            if enrolment is not None:
+                _complete_login(request, enrolment.device)
+                if enrolment.recovery_codes:
+                    _keep_codes_to_show(request, enrolment.recovery_codes)
+                    return redirect(_codes_url(next_page(request)))
+                messages.success(
+                    request, _("Ihre neue Authentifizierungs-App ist eingerichtet; die alte gilt nicht mehr.")
+                )
+                return redirect(next_page(request, reverse("workspace:two_factor")))
+            _failed(request, form)
+        status = 400
+    return render(
+        request,
+        "accounts/twofactor/enrol.html",
+        {
+            "form": form,
+            "next": next_page(request),
+            "replacing": replacing,
+            "qr_code": _qr_data_uri(device),
+            "secret": twofactor.secret_for_display(device),
+            "fully_logged_in": twofactor.is_verified(user) or not twofactor.required(user),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def recovery_codes(request):
+    """The new recovery codes, shown once; "Weiter" forgets them."""
+    codes = _codes_to_show(request)
+    if request.method == "POST":
+        request.session.pop(CODES_SESSION_KEY, None)
+        return redirect(next_page(request))
+    if not codes:
+        return redirect(next_page(request, reverse("workspace:two_factor")))
+    return render(
+        request,
+        "accounts/twofactor/recovery_codes.html",
+        {"codes": codes, "next": next_page(request)},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+@never_cache
+def recovery_codes_txt(request):
+    """The same codes as a text file, while they are shown."""
+    codes = _codes_to_show(request)
+    if not codes:
+        raise Http404
+    lines = [
+        _("Wiederherstellungscodes für %(account)s") % {"account": request.user.email},
+        _("Jeder Code gilt ein Mal. Bewahren Sie die Codes sicher auf, getrennt von Ihrem Gerät."),
+        "",
+        *codes,
+        "",
+    ]
+    response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="wiederherstellungscodes.txt"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+@never_cache
+def security(request):
+    """The page "Anmeldung absichern": status, new recovery codes, replace the app."""
+    require_workspace(request.user, request.city)
+    user = request.user
+    return render(
+        request,
+        "accounts/twofactor/security.html",
+        {
+            "has_authenticator": twofactor.has_authenticator(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+            "role_requires": twofactor.role_requires(user),
+            "exempt": twofactor.is_exempt(user),
+            "form": AppCodeForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@never_cache
+def recovery_codes_renew(request):
+    """New recovery codes for a current code from the app; the old codes stop working."""
+    require_workspace(request.user, request.city)
+    user = request.user
+    request.keeps_no_input = True
+    if not twofactor.has_authenticator(user):
+        messages.error(request, _("Richten Sie zuerst eine Authentifizierungs-App ein."))
+        return redirect("workspace:two_factor")
+    form = AppCodeForm(request.POST)
+    if _guard(request, form) and form.is_valid():
+        result = twofactor.verify(user, twofactor.Code("totp", form.cleaned_data["code"]))
+        if result.ok:
+            throttling.succeeded(THROTTLE_KIND, request=request, account=_throttle_account(user))
+            _keep_codes_to_show(request, twofactor.recovery_codes_renew(user=user))
+            return redirect(_codes_url(reverse("workspace:two_factor")))
+        _failed(request, form, result)
+    return render(
+        request,
+        "accounts/twofactor/security.html",
+        {
+            "has_authenticator": True,
+            "codes_left": twofactor.recovery_codes_left(user),
+            "role_requires": twofactor.role_requires(user),
+            "exempt": twofactor.is_exempt(user),
+            "form": form,
+        },
+        status=400,
+    )
