@@ -1,15 +1,11 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.utils.translation import gettext_lazy as _
 
 from quartier.core.admin import AuditedAdmin
 
-from .models import Membership, StaffInvitation, User
-from .services import email_taken, normalise_email, username_for
-
-DUPLICATE_EMAIL = _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
+from .models import Membership, StaffInvitation, User, email_refusal
+from .services import normalise_email, username_for
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -25,8 +21,9 @@ class UserCreationAdminForm(AdminUserCreationForm):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data.get("email"))
-        if email_taken(email):
-            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        refusal = email_refusal(email)  # the same address, or one that looks like it
+        if refusal is not None:
+            raise refusal
         return email
 
     def _post_clean(self):
@@ -46,8 +43,9 @@ class UserChangeAdminForm(UserChangeForm):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data.get("email"))
-        if email_taken(email, exclude_pk=self.instance.pk):
-            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        refusal = email_refusal(email, exclude_pk=self.instance.pk)
+        if refusal is not None:
+            raise refusal
         return email
 
 

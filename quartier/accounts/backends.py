@@ -1,12 +1,22 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from . import emails
 
 
 class EmailBackend(ModelBackend):
-    """Log in with the e-mail address, case-insensitively."""
+    """Log in with the e-mail address: the account registered under exactly its normal form (emails.normalise).
+
+    Never a case-insensitive database match (PostgreSQL's UPPER() makes "ı" an "I"), never a look-alike; input
+    that needs a compatibility mapping (fullwidth letters and the like) logs into nothing."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get("email")
         if username is None or password is None or len(username) > 254 or len(password) > 4096:
             return None
-        return super().authenticate(request, username=username.strip(), password=password, **kwargs)
+        if "\x00" in username or not emails.is_plain(username):
+            # As for an unknown address: spend the time of a password check, so timing tells nothing.
+            get_user_model()().set_password(password)
+            return None
+        return super().authenticate(request, username=username.strip(), password=password)

@@ -1,10 +1,9 @@
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from quartier.core import ratelimit
+from . import emails, throttling
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -31,28 +30,37 @@ class ThrottledLoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "").lower()
-        client = ratelimit.client_identity(self.request) if self.request else ""
-        limit, window = settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCKOUT_SECONDS
-        if username and (
-            ratelimit.count("login-user", username) >= limit
-            or ratelimit.count("login-client", client) >= limit * 4
-        ):
-            minutes = max(1, window // 60)
+        # The typed address as it was sent (the e-mail field may have refused it): the throttle counts the
+        # account it looks like, so a look-alike spelling neither logs in nor escapes the lock.
+        typed = self.data.get("username", "") if self.is_bound else ""
+        typed = typed if isinstance(typed, str) and len(typed) <= emails.MAX_INPUT else ""
+        try:
+            throttling.guard("login", request=self.request, account=typed)
+        except throttling.Throttled as locked:
             message = ngettext(
                 "Zu viele Fehlversuche. Bitte warten Sie %(minutes)d Minute und versuchen Sie es dann erneut.",
                 "Zu viele Fehlversuche. Bitte warten Sie %(minutes)d Minuten und versuchen Sie es dann erneut.",
-                minutes,
+                locked.minutes,
             )
-            raise forms.ValidationError(message, code="locked", params={"minutes": minutes})
+            raise forms.ValidationError(message, code="locked", params={"minutes": locked.minutes}) from None
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
-            if username:
-                ratelimit.hit("login-user", username, window=window)
-            ratelimit.hit("login-client", client, window=window)
+            throttling.failed("login", request=self.request, account=typed)
             raise
+        if self.user_cache is None:  # the e-mail field refused the input: no check ran, still a failed try
+            throttling.failed("login", request=self.request, account=typed)
+        return cleaned
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        ratelimit.reset("login-user", (self.cleaned_data.get("username") or "").lower())
+        throttling.succeeded("login", request=self.request, account=user.email)
+
+
+class ExactPasswordResetForm(PasswordResetForm):
+    """Password reset for the account registered under exactly this address (never a look-alike's account)."""
+
+    def get_users(self, email):
+        user = emails.account_for(email) if emails.is_plain(email) else None
+        if user is not None and user.is_active and user.has_usable_password():
+            yield user

@@ -2,14 +2,38 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from . import emails
+
+EMAIL_TAKEN = _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
+EMAIL_CONFUSABLE = _(
+    "Diese E-Mail-Adresse ist der Adresse eines bestehenden Kontos zum Verwechseln ähnlich (etwa durch "
+    "Buchstaben aus einer anderen Schrift). Bitte prüfen Sie die Schreibweise."
+)
+EMAIL_TOO_LONG = _("Diese E-Mail-Adresse ist zu lang.")
+
+
+def email_refusal(email: str, *, exclude_pk=None) -> ValidationError | None:
+    """Why this address cannot be an account's (too long as a key, or another account's or a look-alike of
+    it), or None. Every path that creates an account or changes its address asks this (User.clean and save)."""
+    if max(len(emails.normalise(email)), len(emails.skeleton(email))) > emails.MAX_KEY:
+        return ValidationError(EMAIL_TOO_LONG, code="email_too_long")
+    owner = emails.confusable_owner(email, exclude_pk=exclude_pk)
+    if owner is None:
+        return None
+    if owner.email_key == emails.normalise(email):
+        return ValidationError(EMAIL_TAKEN, code="duplicate_email")
+    return ValidationError(EMAIL_CONFUSABLE, code="confusable_email")
+
 
 class QuartierUserManager(UserManager):
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        """The account registered under exactly this address (normalised); never a look-alike."""
+        return self.get(email_key=emails.normalise(username))
 
 
 class User(AbstractUser):
@@ -24,6 +48,14 @@ class User(AbstractUser):
         DAILY = "daily", _("einmal täglich als Zusammenfassung")
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    # The address as an identity (emails.py): login finds the account by `email_key` only; `email_skeleton` is
+    # shared by look-alike spellings and unique, so no second account can hide behind a confusable address.
+    email_key = models.CharField(
+        _("E-Mail-Adresse (normalisiert)"), max_length=emails.MAX_KEY, unique=True, editable=False
+    )
+    email_skeleton = models.CharField(
+        _("E-Mail-Adresse (Verwechslungsform)"), max_length=emails.MAX_KEY, unique=True, editable=False
+    )
     work_mail = models.CharField(
         _("E-Mails über neue Vorgänge"), max_length=10, choices=WorkMail.choices, default=WorkMail.IMMEDIATE
     )
@@ -48,6 +80,33 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def _fill_email_keys(self) -> None:
+        self.email_key = emails.normalise(self.email)
+        self.email_skeleton = emails.skeleton(self.email)
+
+    def _check_email_identity(self) -> None:
+        self._fill_email_keys()
+        refusal = email_refusal(self.email, exclude_pk=self.pk)
+        if refusal is not None:
+            raise ValidationError({"email": refusal})
+
+    def clean(self):
+        super().clean()
+        if self.email:
+            self._check_email_identity()
+
+    def save(self, *args, **kwargs):
+        # Every path that creates an account or changes its address passes here (forms, services, the
+        # organisations' invitations, createsuperuser): the check gives a clear error, the unique constraints
+        # catch what a concurrent request slips past it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self._check_email_identity()
+        elif "email" in update_fields:
+            self._check_email_identity()
+            kwargs["update_fields"] = {*update_fields, "email_key", "email_skeleton"}
+        super().save(*args, **kwargs)
 
     def _get_session_auth_hash(self, secret=None):
         if not self.session_generation:  # unchanged for accounts never deactivated: no one is logged out

@@ -7,9 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from quartier.places.models import District
 
-from .models import DISTRICT_ROLES, STAFF_ROLES, Role
+from .models import DISTRICT_ROLES, STAFF_ROLES, Role, email_refusal
 from .selectors import PeopleFilters
-from .services import email_taken, normalise_email
+from .services import normalise_email
 
 INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
@@ -97,10 +97,9 @@ class InviteForm(GrantsForm):
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
-        if email_taken(email):
-            raise forms.ValidationError(
-                _("Für diese E-Mail-Adresse gibt es bereits ein Konto."), code="taken"
-            )
+        refusal = email_refusal(email)  # the same address, or one that looks like it
+        if refusal is not None:
+            raise refusal
         return email
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from quartier.core.audit import audit_record
 from quartier.core.tokens import new_token, token_hash
 
-from .models import DISTRICT_ROLES, STAFF_ROLES, Membership, Role, StaffInvitation, User
+from .models import DISTRICT_ROLES, STAFF_ROLES, Membership, Role, StaffInvitation, User, email_refusal
 from .permissions import is_platform_admin, require_people_manager
 
 INVITATION_DAYS = 7
@@ -36,7 +36,8 @@ def normalise_email(email: str) -> str:
 
 
 def email_taken(email: str, *, exclude_pk=None) -> bool:
-    return User.objects.filter(email__iexact=normalise_email(email)).exclude(pk=exclude_pk).exists()
+    """An account has this address or one that looks like it (emails.skeleton)."""
+    return email_refusal(email, exclude_pk=exclude_pk) is not None
 
 
 def username_for(email: str) -> str:
@@ -161,8 +162,9 @@ def staff_invite(
     require_people_manager(actor, city)
     grants = _check_grants(city, list(grants))
     email = normalise_email(email)
-    if email_taken(email):
-        raise ValidationError({"email": _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")})
+    refusal = email_refusal(email)
+    if refusal is not None:
+        raise ValidationError({"email": refusal})
     _lock_city(city)
     user = User(
         email=email,

@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .forms import ThrottledLoginForm
+from . import throttling
+from .forms import ExactPasswordResetForm, ThrottledLoginForm
 
 
 class LoginView(auth_views.LoginView):
@@ -35,10 +37,22 @@ class LogoutView(auth_views.LogoutView):
 
 @method_decorator(never_cache, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    """Sends a reset link, at most QUARTIER_PASSWORD_RESET_LIMIT times per account and window (four times as
+    many per client). Over the limit the answer is the same as always, so it tells nobody whether the address has
+    an account; only no mail is sent."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ExactPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            throttling.guard("password-reset", request=self.request, account=form.cleaned_data["email"])
+        except throttling.Throttled:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
