@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.liveserver import in_ci, is_postgres, postgres_admin, with_database_name
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 NGINX = Path(os.environ.get("QUARTIER_NGINX", "/usr/sbin/nginx"))
@@ -43,47 +45,21 @@ SUGGESTION_LIMIT = 3
 _skip_reasons: list[str] = []
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
 def postgres_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://", "pgsql://")) else DEFAULT_POSTGRES
-
-
-def _postgres_admin(url: str):
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    return psycopg.connect(
-        host=cfg.get("HOST") or None,
-        port=cfg.get("PORT") or None,
-        user=cfg.get("USER") or None,
-        password=cfg.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-        connect_timeout=10,
-    )
-
-
-def with_database_name(url: str, name: str) -> str:
-    head, _sep, tail = url.partition("?")
-    base = head.rsplit("/", 1)[0]
-    return f"{base}/{name}" + (f"?{tail}" if tail else "")
+    return url if is_postgres(url) else DEFAULT_POSTGRES
 
 
 def create_database(prefix: str) -> tuple[str, str]:
     """A new, empty PostgreSQL database: (name, URL)."""
     name = f"{prefix}_{secrets.token_hex(5)}"
-    with _postgres_admin(postgres_url()) as conn:
+    with postgres_admin(postgres_url()) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name, with_database_name(postgres_url(), name)
 
 
 def drop_database(name: str) -> None:
-    with _postgres_admin(postgres_url()) as conn:
+    with postgres_admin(postgres_url()) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -101,7 +77,7 @@ def _missing_prerequisites() -> list[str]:
     if not os.environ.get("QUARTIER_CACHE_URL") and shutil.which("redis-server") is None:
         missing.append("no Redis: QUARTIER_CACHE_URL is not set and redis-server is not installed")
     try:
-        with _postgres_admin(postgres_url()) as conn:
+        with postgres_admin(postgres_url()) as conn:
             conn.execute("SELECT 1")
     except Exception as exc:  # noqa: BLE001 - any failure to connect means: no PostgreSQL here
         missing.append(f"PostgreSQL at {postgres_url()} does not answer ({exc.__class__.__name__})")
@@ -113,7 +89,7 @@ def deploy_prerequisites() -> None:
     missing = _missing_prerequisites()
     if missing:
         message = "DEPLOYMENT TESTS NOT RUN: " + "; ".join(missing)
-        if _in_ci():
+        if in_ci():
             pytest.fail(message + " (CI=true requires them)", pytrace=False)
         if message not in _skip_reasons:
             _skip_reasons.append(message)

@@ -290,21 +290,26 @@ def test_staff_without_demo_exemption_log_in_with_a_totp_code(stack):
     client = stack.client()
     answer = log_in(client, email, password)
     assert answer.status == 302
-    step = urlsplit(answer.headers["Location"])
-    assert step.path == second_step, answer.headers["Location"]
+    # The password step leads on (to the workspace), which leads to the code step until the code is given.
+    step_url = answer.headers["Location"]
+    for _ in range(3):
+        if urlsplit(step_url).path == second_step:
+            break
+        hop = client.get(step_url)
+        assert hop.status == 302, f"{step_url} answered {hop.status} before the second factor"
+        step_url = hop.headers["Location"]
+    assert urlsplit(step_url).path == second_step, step_url
     assert client.get(WORKSPACE).status == 302, "the workspace is closed until the code is given"
-    page = client.get(answer.headers["Location"])
+    page = client.get(step_url)
     assert page.status == 200
-    wrong = client.post_form(
-        answer.headers["Location"], {"csrfmiddlewaretoken": csrf_token(page.text), "code": "000000"}
-    )
-    assert wrong.status == 200 and client.get(WORKSPACE).status == 302
+    wrong = client.post_form(step_url, {"csrfmiddlewaretoken": csrf_token(page.text), "code": "000000"})
+    assert wrong.status in {200, 400}, "a wrong code shows the form again"
+    assert client.get(WORKSPACE).status == 302
     code = f"{totp(bytes.fromhex(key)):06d}"
-    page = client.get(answer.headers["Location"])
-    done = client.post_form(
-        answer.headers["Location"], {"csrfmiddlewaretoken": csrf_token(page.text), "code": code}
-    )
+    page = client.get(step_url)
+    done = client.post_form(step_url, {"csrfmiddlewaretoken": csrf_token(page.text), "code": code})
     assert done.status == 302, done.text[:1000]
+    assert urlsplit(done.headers["Location"]).path == WORKSPACE
     assert client.get(WORKSPACE).status == 200
 
 
@@ -367,9 +372,7 @@ def test_backup_restores_into_a_fresh_database_with_every_row(stack):
         ["sha256sum", "--check", "--quiet", "SHA256SUMS"], cwd=latest, capture_output=True
     )
     assert checked.returncode == 0
-    assert (
-        "change-me" not in (latest / "INFO").read_text() and stack.database in (latest / "INFO").read_text()
-    )
+    assert stack.database in (latest / "INFO").read_text()
 
     name, url = create_database("quartier_restore")
     try:
@@ -447,9 +450,16 @@ def test_backup_refuses_bad_settings(stack, override, message):
 def test_backup_reads_the_env_file_without_executing_it(stack, tmp_path):
     marker = tmp_path / "executed"
     env_file = tmp_path / "quartier.env"
+    # A password in the URL (PostgreSQL trusts loopback in CI and ignores it) must not reach the INFO file.
+    parts = urlsplit(stack.database_url)
+    database_url = stack.database_url
+    if parts.username and not parts.password:
+        database_url = parts._replace(
+            netloc=f"{parts.username}:s3cret-pw@{parts.hostname}:{parts.port}"
+        ).geturl()
     env_file.write_text(
         "# comment\n"
-        f"DATABASE_URL={stack.database_url}\n"
+        f"DATABASE_URL={database_url}\n"
         f"QUARTIER_MEDIA_ROOT={stack.media_root}\n"
         f"QUARTIER_BACKUP_DIR={tmp_path / 'backups'}\n"
         "QUARTIER_DEFAULT_FROM_EMAIL=Integration Essen <integration@example.org>\n"
@@ -462,7 +472,11 @@ def test_backup_reads_the_env_file_without_executing_it(stack, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
-    assert Path(done.stdout.strip()).parent == tmp_path / "backups"
+    backup = Path(done.stdout.strip())
+    assert backup.parent == tmp_path / "backups"
+    info = (backup / "INFO").read_text()
+    assert stack.database in info
+    assert "s3cret-pw" not in info
 
 
 def test_the_scripts_are_executable_and_explain_themselves():
