@@ -10,6 +10,7 @@ import pytest
 
 from .conftest import log_in, run_on_live_site
 from .test_events_keyboard import active, assert_language, tab_until
+from .test_two_factor import complete_enrolment
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +89,9 @@ def test_invite_and_accept_with_the_keyboard_only(page, new_context, axe, live_s
     tab_until(invited, lambda el: el["tag"] == "button", limit=3)
     with invited.expect_navigation():
         invited.keyboard.press("Enter")
+    # Coordinators must use a second factor: the first login sets up the app (tests/browser/test_two_factor.py).
+    assert f"/{lang}/konto/zweiter-faktor/einrichten/" in invited.url, invited.url
+    complete_enrolment(invited)
     assert invited.url.endswith(f"/{lang}/arbeitsbereich/"), invited.url
     assert_language(invited, lang)
     assert invited.locator("#ws-waiting").is_visible()

@@ -68,6 +68,8 @@ FORM_PAGES: dict[str, list[str]] = {
     "templates/accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
     "templates/accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],
     "templates/places/workspace/postcode_pairs.html": ["ws:/{lang}/arbeitsbereich/postleitzahlen/"],
+    "templates/accounts/twofactor/security.html": ["ws:/{lang}/arbeitsbereich/anmeldung-absichern/"],
+    "templates/accounts/twofactor/enrol.html": ["ws:/{lang}/konto/zweiter-faktor/einrichten/"],
 }
 # Forms behind a secret link sent by e-mail that hold nothing but a submit button or plain text fields; their
 # markup is covered by tests/core/test_form_markup.py.
@@ -78,6 +80,11 @@ BEHIND_SECRET_LINKS = {
     "templates/accounts/password_reset_confirm.html",
     "templates/accounts/staff_invitation.html",
     "templates/accounts/session_timeout.html",  # the staff session dialog, part of every workspace page
+    # The login steps of the second factor, reached only in their own session states; their controls are checked
+    # with the same CONTROLS in tests/browser/test_two_factor.py.
+    "templates/accounts/twofactor/verify.html",
+    "templates/accounts/twofactor/recovery_codes.html",
+    "templates/accounts/twofactor/step_nav.html",
 }
 
 SETUP = """
