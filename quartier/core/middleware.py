@@ -50,8 +50,10 @@ class CityMiddleware:
     def __call__(self, request):
         from quartier.places.selectors import city_for_host
 
-        # The API names its city in the path, and the health check must not depend on city data.
-        if not request.path.startswith(("/api/", "/healthz", "/static/", "/favicon.ico")):
+        # The API names its city in the path; the health check and security.txt must not depend on city data.
+        if not request.path.startswith(("/api/", "/healthz", "/static/", "/favicon.ico")) and (
+            request.path != "/.well-known/security.txt"
+        ):
             request.city = city_for_host(request.get_host().split(":")[0].lower())
         return self.get_response(request)
 
@@ -133,7 +135,13 @@ def unreadable_part(request) -> str | None:
         except UnreadablePostError:  # the client went away; the form reads as empty, as without this check
             return None
         return None if _readable_form_data(body, encoding) else "body"
-    if request.content_type == "multipart/form-data" and _is_utf8(request.encoding):
+    # Below /api/ a multipart body stays unparsed: the API reads raw bodies (JSON) and answers 422 itself, and a
+    # body parsed here could no longer be read raw.
+    if (
+        request.content_type == "multipart/form-data"
+        and _is_utf8(request.encoding)
+        and not request.path.startswith("/api/")
+    ):
         request.encoding = STRICT_UTF8  # before anything read request.POST; the parse result is kept
         try:
             request.POST  # noqa: B018 (parsing is the point)

@@ -246,3 +246,12 @@ def test_api_form_body_with_broken_bytes_is_422_and_stores_nothing(client, essen
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
     assert not Suggestion.objects.exists()
+
+
+def test_api_multipart_bodies_are_left_to_the_api(client, essen):
+    """The API reads raw bodies; a multipart body (broken or not) is not parsed on the way and answers 422."""
+    for broken in (b"ok", b"\xff"):
+        body = multipart({"text": f"Ein Sprachcafé {MARKER} wäre schön"}, broken)
+        response = client.post(API_SUBMIT, body, content_type=MULTIPART)
+        assert response.status_code == 422, response.content
+    assert not Suggestion.objects.exists()
