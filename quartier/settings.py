@@ -353,6 +353,27 @@ OFFER_CONFIRM_DAYS = int(env("QUARTIER_OFFER_CONFIRM_DAYS", "365"))
 OFFER_HIDE_AFTER_DAYS = int(env("QUARTIER_OFFER_HIDE_AFTER_DAYS", "92"))
 PLACES_RECHECK_SECONDS = float(env("QUARTIER_PLACES_RECHECK_SECONDS", "0" if TESTING else "5"))
 
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability of this installation, comma-separated
+# mailto:, https:// or tel: addresses (a bare e-mail address becomes mailto:), and the address of the
+# disclosure policy. Without a contact the file is not served: the RFC requires one.
+def _security_contact(value: str) -> str:
+    if "@" in value and ":" not in value:
+        value = f"mailto:{value}"
+    if not value.startswith(("mailto:", "https://", "tel:")) or any(c in value for c in " \r\n"):
+        raise ImproperlyConfigured(
+            f"QUARTIER_SECURITY_CONTACT: {value!r} is no mailto:, https:// or tel: address"
+        )
+    return value
+
+
+SECURITY_CONTACTS = [_security_contact(v) for v in env_list("QUARTIER_SECURITY_CONTACT")]
+SECURITY_POLICY_URL = env("QUARTIER_SECURITY_POLICY_URL")
+if SECURITY_POLICY_URL and (
+    not SECURITY_POLICY_URL.startswith("https://") or any(c in SECURITY_POLICY_URL for c in " \r\n")
+):
+    raise ImproperlyConfigured("QUARTIER_SECURITY_POLICY_URL must be an https:// address.")
+
 if TESTING:
     # Hashing strength is not under test; PBKDF2 would dominate the suite's run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

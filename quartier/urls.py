@@ -15,6 +15,7 @@ handler500 = "quartier.core.views.server_error"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("api/v1/", api.urls),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -4,6 +4,7 @@ import logging
 import sys
 import threading
 import time
+from datetime import UTC, timedelta
 from functools import cache as remember
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -62,6 +64,38 @@ def _favicon_bytes() -> bytes:
 def favicon(request):
     """`/favicon.ico`, which browsers ask for on their own (pages also name `favicon.svg` in their head)."""
     response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# RFC 9116 recommends an Expires less than a year ahead; the file is written at request time, so it never expires
+# while the installation runs.
+SECURITY_TXT_VALID_FOR = timedelta(days=180)
+
+
+@require_safe
+def security_txt(request):
+    """`/.well-known/security.txt` (RFC 9116): whom to tell about a vulnerability of this installation.
+
+    From settings (QUARTIER_SECURITY_CONTACT, QUARTIER_SECURITY_POLICY_URL); 404 without a contact, which the
+    RFC requires. Plain text, no city needed.
+    """
+    if not settings.SECURITY_CONTACTS:
+        return HttpResponse(
+            "No security contact is configured for this installation.\n",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    expires = (timezone.now() + SECURITY_TXT_VALID_FOR).astimezone(UTC).replace(microsecond=0)
+    lines = [f"Contact: {contact}" for contact in settings.SECURITY_CONTACTS]
+    lines += [
+        f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: de, en",
+        f"Canonical: {request.build_absolute_uri(request.path)}",
+    ]
+    if settings.SECURITY_POLICY_URL:
+        lines.append(f"Policy: {settings.SECURITY_POLICY_URL}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

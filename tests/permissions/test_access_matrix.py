@@ -297,6 +297,8 @@ PAGES = {
     ),
     "healthz": ("GET", "/healthz", everyone(200)),
     "favicon": ("GET", "/favicon.ico", everyone(200)),
+    # RFC 9116; served only when QUARTIER_SECURITY_CONTACT is set (tests/core/test_security_txt.py), not here.
+    "security_txt": ("GET", "/.well-known/security.txt", everyone(404)),
     # The time left of one's own session (session.js); POST extends it. Without a session: 401.
     "staff_session": ("GET", "/de/arbeitsbereich/sitzung/", {**everyone(200), "anonymous": 401}),
     "admin:index": ("GET", "/verwaltung/", {**everyone(302), "platform_admin": 200}),
