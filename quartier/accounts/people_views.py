@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quartier.core import ratelimit
+from quartier.core.audit import audit_record
 from quartier.core.tokens import secret_page
 
 from . import selectors, services, twofactor
@@ -133,6 +134,8 @@ def person_invite(request):
 def person_detail(request, pk: int):
     _require_manager(request)
     person = _annotate(_person_or_404(request, pk), timezone.now())
+    if request.method == "GET":  # an account's data (e-mail address, roles, status) was read
+        audit_record(actor=request.user, action="account.viewed", target=person, city=request.city)
     staff_memberships = [m for m in person.city_memberships if m.role != Role.ORGANISATION_MEMBER]
     form = GrantsForm(
         request.POST if request.method == "POST" else None,

@@ -84,3 +84,10 @@ urlpatterns += funding.urlpatterns
 from quartier.places import workspace_urls as places  # noqa: E402
 
 urlpatterns += places.urlpatterns
+
+from . import audit_views  # noqa: E402
+
+urlpatterns += [
+    path("protokoll/", audit_views.audit_list, name="audit"),
+    path("protokoll/protokoll.csv", audit_views.audit_export, name="audit_export"),
+]

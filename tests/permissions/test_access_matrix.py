@@ -250,6 +250,9 @@ PAGES = {
     # made by suggestion_iii. The POST actions redirect back to the account (with a message) for administrators.
     "workspace:people": ("GET", "/de/arbeitsbereich/personen/", only(PEOPLE_MANAGERS)),
     "workspace:person_invite": ("GET", "/de/arbeitsbereich/personen/einladen/", only(PEOPLE_MANAGERS)),
+    # The city's audit log ("Protokoll") and its CSV export: city and platform administrators only.
+    "workspace:audit": ("GET", "/de/arbeitsbereich/protokoll/", only(PEOPLE_MANAGERS)),
+    "workspace:audit_export": ("GET", "/de/arbeitsbereich/protokoll/protokoll.csv", only(PEOPLE_MANAGERS)),
     "workspace:person": ("GET", "/de/arbeitsbereich/personen/{person}/", only(PEOPLE_MANAGERS)),
     "workspace:person_resend": (
         "POST",
@@ -559,6 +562,70 @@ def test_page_posts(client, essen, suggestion_iii, name, role):
         client.force_login(user)
     r = client.post(path, {}, HTTP_HOST="127.0.0.1")
     assert r.status_code == expected[role], f"POST {path} as {role}"
+
+
+# Who belongs to an organisation (the organisation of III): only the city administration and platform
+# administrators here (nobody in the matrix manages it); coordinators of III and the fallback team may open the page
+# but not change its members (403); everyone else does not see it (404). Inviting one's own address is refused
+# even to those allowed (400): the step that began the escalation through invitations.
+ORGANISATION_MEMBERSHIP_POSTS = {
+    "invite someone": (
+        {"action": "invite", "email": "neu-matrix@example.org", "role": "member"},
+        {
+            **only(["city_admin", "platform_admin"], status=302, others=404),
+            "coordinator_own_district": 403,
+            "fallback_team": 403,
+        },
+    ),
+    "invite oneself": (
+        {"action": "invite", "email": "{own}", "role": "manager"},
+        {
+            **only(["city_admin", "platform_admin"], status=400, others=404),
+            "coordinator_own_district": 403,
+            "fallback_team": 403,
+        },
+    ),
+    "remove a member": (
+        {"action": "member_remove", "member": "{member}"},
+        {
+            **only(["city_admin", "platform_admin"], status=302, others=404),
+            "coordinator_own_district": 403,
+            "fallback_team": 403,
+        },
+    ),
+    "make oneself manager": (
+        {"action": "member_role", "member": "{member}", "role": "manager"},
+        {
+            **only(["city_admin", "platform_admin"], status=302, others=404),
+            "coordinator_own_district": 403,
+            "fallback_team": 403,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", sorted(ORGANISATION_MEMBERSHIP_POSTS))
+def test_organisation_membership_posts(client, essen, organisation_iii, case, role):
+    from quartier.organisations.models import OrganisationMember
+
+    data, expected = ORGANISATION_MEMBERSHIP_POSTS[case]
+    org = organisation_iii[0]
+    second = make_user("zweite-matrix@example.org", city=essen)
+    OrganisationMember.objects.create(organisation=org, user=second, role="manager")
+    extra = make_user("mitglied-matrix@example.org", city=essen)
+    member = OrganisationMember.objects.create(organisation=org, user=extra)
+    user = user_for(role, essen)
+    if user:
+        client.force_login(user)
+    own = user.email if user else "anonym@example.org"
+    form = {k: v.format(own=own, member=member.pk) for k, v in data.items()}
+    before = sorted(OrganisationMember.objects.values_list("user_id", "role"))
+    r = client.post(f"/de/arbeitsbereich/organisationen/{org.pk}/", form, HTTP_HOST="127.0.0.1")
+    assert r.status_code == expected[role], f"{case} as {role}"
+    if expected[role] != 302:
+        assert sorted(OrganisationMember.objects.values_list("user_id", "role")) == before
+    assert not OrganisationMember.objects.filter(user=user).exists() if user else True
 
 
 @pytest.mark.parametrize("role", ROLES)
