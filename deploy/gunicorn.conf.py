@@ -25,5 +25,5 @@ errorlog = "-"
 accesslog = None
 loglevel = "info"
 # Heartbeat files in memory, not on the (possibly slow) disk.
-worker_tmp_dir = "/dev/shm"
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - a tmpfs for the heartbeat files, not shared data
 proc_name = "quartier"

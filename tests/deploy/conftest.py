@@ -378,6 +378,7 @@ def stack(deploy_prerequisites):
                 # Demo accounts log in with their password only; the TOTP test uses an account of its own.
                 "QUARTIER_DEMO": "true",
                 "QUARTIER_SUGGESTION_RATE_LIMIT": str(SUGGESTION_LIMIT),
+                "QUARTIER_SECURITY_CONTACT": f"mailto:security@{HOST}",
                 "PYTHONUNBUFFERED": "1",
             }
         )
