@@ -105,7 +105,7 @@ def confusable_owner(email: str, *, exclude_pk=None):
     from .models import User  # models import this module for the keys they store
 
     key = skeleton(email)
-    if not key or len(key) > MAX_KEY:
+    if not key or len(key) > MAX_KEY or "\x00" in key:  # PostgreSQL text holds no NUL: nobody's address
         return None
     return User.objects.filter(email_skeleton=key).exclude(pk=exclude_pk).first()
 
@@ -115,6 +115,6 @@ def account_for(email: str):
     from .models import User
 
     key = normalise(email)
-    if not key or len(key) > MAX_KEY:
+    if not key or len(key) > MAX_KEY or "\x00" in key:
         return None
     return User.objects.filter(email_key=key).first()

@@ -33,7 +33,10 @@ def email_refusal(email: str, *, exclude_pk=None) -> ValidationError | None:
 class QuartierUserManager(UserManager):
     def get_by_natural_key(self, username):
         """The account registered under exactly this address (normalised); never a look-alike."""
-        return self.get(email_key=emails.normalise(username))
+        key = emails.normalise(username)
+        if "\x00" in key:  # no address has one, and PostgreSQL text cannot hold it
+            raise self.model.DoesNotExist
+        return self.get(email_key=key)
 
 
 class User(AbstractUser):

@@ -277,18 +277,25 @@ def test_the_staff_invitation_service_refuses_a_look_alike(essen, city_admin):
     assert not mail.outbox
 
 
-def test_accepting_an_organisation_invitation_refuses_a_look_alike(essen, city_admin):
-    make_user(REAL)
+def test_organisation_invitations_refuse_a_look_alike_when_sent_and_when_accepted(essen, city_admin):
     organisation = Organisation.objects.create(
         city=essen, name="Demo-Verein", slug="demo-v", kind="association"
     )
-    organisation_services.invitation_send(
-        actor=city_admin,
-        organisation=organisation,
-        email="ilka@essen-mıtte.de",
-        accept_url_for=lambda token: f"http://127.0.0.1/de/einladung/{token}/",
-    )
+
+    def send(email):
+        return organisation_services.invitation_send(
+            actor=city_admin,
+            organisation=organisation,
+            email=email,
+            accept_url_for=lambda token: f"http://127.0.0.1/de/einladung/{token}/",
+        )
+
+    send("ilka@essen-mıtte.de")  # no account looks like it yet
     token = re.search(r"/de/einladung/([\w-]+)/", mail.outbox[-1].body).group(1)
+    make_user(REAL)  # meanwhile the real address gets an account
+    with pytest.raises(ValidationError) as refused:
+        send("ilka@essen-m\u0456tte.de")
+    assert CONFUSABLE_MESSAGE in " ".join(refused.value.messages)
     with pytest.raises(ValidationError) as refused:
         organisation_services.invitation_accept(
             token=token, first_name="Ilka", last_name="Zwilling", password="ein-langes-passwort-1"
