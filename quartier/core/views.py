@@ -14,6 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -192,5 +193,6 @@ def database_unavailable(request, exc: BaseException | None = None):
                 status=503,
             )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)  # a proxy must not keep serving the outage after it ended
     response._has_been_logged = True  # Django's own log line would repeat the traceback for every request
     return response

@@ -49,6 +49,7 @@ def test_pages_answer_503_in_their_language(site_without_database, language, dir
     status, headers, body = fetch(f"{site_without_database.base_url}/{language}/veranstaltungen/")
     assert status == 503
     assert headers["Retry-After"].isdigit()
+    assert "no-store" in headers["Cache-Control"]
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert f'<html lang="{language}" dir="{direction}">' in body
     for text in ("Die Seite ist gerade nicht erreichbar.", "Zur Startseite", "Hauptnavigation"):
