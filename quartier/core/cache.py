@@ -57,11 +57,6 @@ class CircuitBreaker:
         self._closed_until = 0.0  # monotonic time before which nobody asks Redis
         self._down_since: float | None = None
 
-    @property
-    def is_open(self) -> bool:
-        """True while Redis counts as unavailable (between a failure and the next successful call)."""
-        return self._down_since is not None
-
     def allows(self) -> bool:
         """May this call ask Redis? During an outage only one call per `retry_seconds` tries."""
         if self._down_since is None:

@@ -20,6 +20,8 @@ from quartier.suggestions.models import Suggestion
 from tests.conftest import PASSWORD
 from tests.suggestions.test_public_pages import FORM, post_data
 
+from .conftest import free_port
+
 H = {"HTTP_HOST": "127.0.0.1"}
 LOGIN = "/de/konto/anmelden/"
 OUTAGES = ["stopped", "hung"]
@@ -227,3 +229,24 @@ def test_healthz_says_degraded_without_waiting_for_redis(redis_cache, db, redis_
     assert [r.status_code for r in answers] == [200] * 5
     assert all(r.json() == {"status": "degraded", "database": "ok", "cache": "error"} for r in answers)
     assert redis_calls.count == 1  # the first check tried; the others took the breaker's word
+
+
+def test_the_outage_warning_names_the_server_without_its_password(db, settings, caplog):
+    port = free_port()  # nothing listens there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "quartier.core.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://:s3cret-pass@127.0.0.1:{port}/0",
+            "OPTIONS": {"TIMEOUT_MS": 100, "RETRY_SECONDS": 60},
+        }
+    }
+    fail_open.reset_breakers()
+    try:
+        with caplog.at_level(logging.WARNING, logger="quartier.core.cache"):
+            assert cache.get("anything", "miss") == "miss"
+            assert Client().get("/healthz", **H).json()["status"] == "degraded"
+    finally:
+        fail_open.reset_breakers()
+    messages = [r.getMessage() for r in caplog.records if r.name == "quartier.core.cache"]
+    assert len(messages) == 1 and f":{port}/0 unavailable (ConnectionError)" in messages[0]
+    assert "s3cret-pass" not in messages[0]
