@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from quartier.accounts import emails
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.tokens import new_token, token_hash
@@ -21,6 +23,9 @@ from . import permissions
 from .models import Invitation, MemberRole, Organisation, OrganisationMember
 
 INVITATION_DAYS = 14
+CONFUSABLE = _l(
+    "Diese E-Mail-Adresse sieht der eines anderen Kontos zum Verwechseln ähnlich. Bitte prüfen Sie die Adresse."
+)
 
 
 def _unique_slug(city, name: str, exclude_pk=None) -> str:
@@ -81,10 +86,6 @@ def organisation_update(*, actor, organisation: Organisation, districts=None, **
     return locked
 
 
-def _email_key(email: str) -> str:
-    return email.strip().lower()
-
-
 @transaction.atomic
 def invitation_send(
     *, actor, organisation: Organisation, email: str, accept_url_for, role: str = MemberRole.MEMBER
@@ -98,10 +99,13 @@ def invitation_send(
         raise PermissionDenied
     if role not in MemberRole.values:
         raise ValidationError(_("Bitte wählen Sie eine Rolle aus der Liste."))
-    email = _email_key(email)
-    if email == _email_key(actor.email or ""):
+    email = emails.normalise(email)
+    if emails.skeleton(email) == emails.skeleton(actor.email or ""):  # also a look-alike of one's own address
         raise ValidationError(_("Sie können sich nicht selbst einladen."))
-    if organisation.members.filter(user__email__iexact=email).exists():
+    owner = emails.confusable_owner(email)
+    if owner is not None and owner.email_key != email:
+        raise ValidationError(CONFUSABLE)
+    if owner is not None and organisation.members.filter(user=owner).exists():
         raise ValidationError(_("Diese Person ist bereits Mitglied der Organisation."))
     if not organisation.members.filter(role=MemberRole.MANAGER).exists():
         role = MemberRole.MANAGER
@@ -176,8 +180,8 @@ class InvitationRefused(ValidationError):
 
 
 def invitation_account(invitation: Invitation) -> User | None:
-    """The existing account the invitation is addressed to, if there is one."""
-    return User.objects.filter(email__iexact=invitation.email).first()
+    """The existing account the invitation is addressed to (exactly that address), if there is one."""
+    return emails.account_for(invitation.email)
 
 
 def invitation_check(invitation: Invitation, user) -> None:
@@ -187,6 +191,9 @@ def invitation_check(invitation: Invitation, user) -> None:
     account only without being logged in as someone else; nobody accepts an invitation they sent themselves."""
     logged_in = user is not None and user.is_authenticated
     account = invitation_account(invitation)
+    owner = emails.confusable_owner(invitation.email)
+    if account is None and owner is not None:
+        raise InvitationRefused(CONFUSABLE, code="confusable")
     if account is not None:
         if not logged_in:
             raise InvitationRefused(

@@ -67,6 +67,7 @@ FORM_PAGES: dict[str, list[str]] = {
     "templates/accounts/workspace/people_list.html": ["ws:/{lang}/arbeitsbereich/personen/"],
     "templates/accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
     "templates/accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],
+    "templates/accounts/workspace/audit_list.html": ["ws:/{lang}/arbeitsbereich/protokoll/"],
     "templates/places/workspace/postcode_pairs.html": ["ws:/{lang}/arbeitsbereich/postleitzahlen/"],
     "templates/accounts/twofactor/security.html": ["ws:/{lang}/arbeitsbereich/anmeldung-absichern/"],
     "templates/accounts/twofactor/enrol.html": ["ws:/{lang}/konto/zweiter-faktor/einrichten/"],

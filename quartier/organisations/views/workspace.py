@@ -108,7 +108,7 @@ def organisation_detail(request, pk: int):
         initial={"districts": organisation.districts.all()},
     )
     invite = InvitationForm(request.POST if action == "invite" else None)
-    member_form = MemberActionForm(request.POST if action in MEMBER_ACTIONS else None)
+    member_form = MemberActionForm(request.POST if action not in {None, "save", "invite"} else None)
     change_members = permissions.can_change_members(request.user, organisation)
     status = 200
     if request.method == "POST":
@@ -140,6 +140,7 @@ def organisation_detail(request, pk: int):
                 raise ValidationError(_("Unbekannte Aktion."))
         except ValidationError as exc:
             target = invite if action == "invite" else member_form if action != "save" else form
+            target.is_valid()  # add_error needs a cleaned form
             target.add_error(None, exc)
         status = 400
     return render(

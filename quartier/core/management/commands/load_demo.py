@@ -81,7 +81,10 @@ class Command(BaseCommand):
 
         first = Organisation.objects.filter(city=the_city, is_demo=True).order_by("pk").first()
         if first is not None:
-            first.members.get_or_create(user=User.objects.get(email=DEMO_ORGANISER))
+            # The demo organiser manages the organisation's members too (invites, roles).
+            first.members.get_or_create(
+                user=User.objects.get(email=DEMO_ORGANISER), defaults={"role": "manager"}
+            )
         self.stdout.write(
             f"Demo events: {counts['programmes']} programme(s), {counts['events']} event(s) created"
             + ("" if counts["events"] else " (already there)")
