@@ -163,7 +163,7 @@ def _log_database_outage(exc: BaseException | None) -> None:
             return
         suppressed, _outage_log["suppressed"], _outage_log["last"] = _outage_log["suppressed"], 0, now
     log.error(
-        "database unavailable (%s), answering 503; %d more such answers in the last minute were not logged",
+        "database unavailable (%s), answering 503; %d such answers since the last entry were not logged",
         type(exc).__name__,
         suppressed,
         exc_info=exc,
