@@ -628,3 +628,31 @@ def test_codes_are_unambiguous_and_spent_after_use(coordinator):
     clear_device_throttle(StaticDevice.objects.get(user=coordinator))
     assert not twofactor.verify(coordinator, code).ok
     assert twofactor.recovery_codes_left(coordinator) == 9
+
+
+def test_printed_demo_logins_work_with_the_password_alone_while_the_installation_is_a_demo(
+    client, essen, settings
+):
+    import io
+
+    from django.core.management import call_command
+
+    from quartier.core.management.commands.load_demo import DEMO_PASSWORD
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    logins = re.findall(r"^  (\S+@demo\.quartier\.example) ", out.getvalue(), re.M)
+    assert logins
+    settings.TWO_FACTOR_ROLES = STAFF_ROLES  # the production default
+    settings.DEMO = True
+    for email in logins:
+        r = client.post(LOGIN, {"username": email, "password": DEMO_PASSWORD}, **H)
+        assert r.status_code == 302, email
+        assert client.get(HOME, **H).status_code == 200, email
+        client.post("/de/konto/abmelden/", **H)
+    settings.DEMO = False
+    staff = [e for e in logins if not e.startswith("verein@")]
+    for email in staff:
+        client.post(LOGIN, {"username": email, "password": DEMO_PASSWORD}, **H)
+        assert client.get(HOME, **H)["Location"].startswith(ENROL), email
+        client.post("/de/konto/abmelden/", **H)
