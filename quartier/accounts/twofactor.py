@@ -25,6 +25,7 @@ from quartier.core.audit import audit_record
 
 from .models import Membership, User
 from .permissions import require_people_manager
+from .services import _require_account_of_city
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -263,8 +264,6 @@ def recovery_codes_renew(*, user) -> list[str]:
 def second_factor_reset(*, actor, city, user) -> User:
     """Remove the account's authenticator and recovery codes and end its sessions; at the next login the person
     sets up a new authenticator (if their role requires one)."""
-    from .services import _require_account_of_city  # the same rule as for deactivation
-
     require_people_manager(actor, city)
     if user.pk == actor.pk:
         raise ValidationError(
@@ -273,7 +272,7 @@ def second_factor_reset(*, actor, city, user) -> User:
                 "Ihre App ersetzen oder neue Wiederherstellungscodes erstellen."
             )
         )
-    _require_account_of_city(actor, city, user, whole_account=True)
+    _require_account_of_city(actor, city, user, whole_account=True)  # the same rule as for deactivation
     locked = User.objects.select_for_update().get(pk=user.pk)
     authenticators = TOTPDevice.objects.filter(user=locked, confirmed=True).count()
     codes = recovery_codes_left(locked)

@@ -237,6 +237,10 @@ def recovery_codes_txt(request):
 def security(request):
     """The page "Anmeldung absichern": status, new recovery codes, replace the app."""
     require_workspace(request.user, request.city)
+    return _security_page(request, AppCodeForm())
+
+
+def _security_page(request, form, status: int = 200):
     user = request.user
     return render(
         request,
@@ -246,8 +250,9 @@ def security(request):
             "codes_left": twofactor.recovery_codes_left(user),
             "role_requires": twofactor.role_requires(user),
             "exempt": twofactor.is_exempt(user),
-            "form": AppCodeForm(),
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -270,15 +275,4 @@ def recovery_codes_renew(request):
             _keep_codes_to_show(request, twofactor.recovery_codes_renew(user=user))
             return redirect(_codes_url(reverse("workspace:two_factor")))
         _failed(request, form, result)
-    return render(
-        request,
-        "accounts/twofactor/security.html",
-        {
-            "has_authenticator": True,
-            "codes_left": twofactor.recovery_codes_left(user),
-            "role_requires": twofactor.role_requires(user),
-            "exempt": twofactor.is_exempt(user),
-            "form": form,
-        },
-        status=400,
-    )
+    return _security_page(request, form, status=400)

@@ -656,3 +656,15 @@ def test_printed_demo_logins_work_with_the_password_alone_while_the_installation
         client.post(LOGIN, {"username": email, "password": DEMO_PASSWORD}, **H)
         assert client.get(HOME, **H)["Location"].startswith(ENROL), email
         client.post("/de/konto/abmelden/", **H)
+
+
+@required
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example", "x" * 3000],
+)
+def test_the_step_never_leads_off_the_site(client, coordinator, target):
+    device, _codes = enrolled(coordinator)
+    login(client, coordinator)
+    r = client.post(STEP, {"code": code_for(device), "next": target}, **H)
+    assert r.status_code == 302 and r["Location"] == HOME
