@@ -242,7 +242,12 @@ def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
 
 @router.get(
     "/cities/{city}/events.ics",
-    response={200: str, 404: ErrorOut, 422: dict},
+    response={404: ErrorOut, 422: dict},
+    openapi_extra={
+        "responses": {
+            200: {"description": "OK", "content": {"text/calendar": {"schema": {"type": "string"}}}}
+        }
+    },
     summary="The same events as an iCalendar (RFC 5545) feed to subscribe to",
     description=f"Each event once, with its recurrence rule and exceptions; at most {FEED_LIMIT:,} events, "
     "the earliest first: narrow the filters for more.",

@@ -140,7 +140,7 @@ class ChooseIn(Schema):
     slot_id: Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
 
-class ProgrammeOut(Schema):
+class FundingProgrammeOut(Schema):
     id: int
     name: str
     provider: str
@@ -150,8 +150,8 @@ class ProgrammeOut(Schema):
     deadlines: list[str]
 
 
-class ProgrammeList(Schema):
-    items: list[ProgrammeOut]
+class FundingProgrammeList(Schema):
+    items: list[FundingProgrammeOut]
     count: int
     next: str | None
 
@@ -361,7 +361,7 @@ def consultation_choose(request: HttpRequest, city: str, token: str, payload: Ch
 
 @router.get(
     "/cities/{city}/funding/programmes",
-    response={200: ProgrammeList, 404: ErrorOut},
+    response={200: FundingProgrammeList, 404: ErrorOut},
     summary="Funding programmes with their coming deadlines",
 )
 def programme_list(request: HttpRequest, city: str):

@@ -203,7 +203,26 @@ def neighbourhood_list(request: HttpRequest, city: str, params: Query[Neighbourh
 
 @router.get(
     "/cities/{city}/neighbourhoods.geojson",
-    response={200: dict, 404: ErrorOut},
+    response={404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "OK",
+                "content": {
+                    "application/geo+json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["type", "features"],
+                            "properties": {
+                                "type": {"const": "FeatureCollection"},
+                                "features": {"type": "array"},
+                            },
+                        }
+                    }
+                },
+            }
+        }
+    },
     summary="Neighbourhood boundaries as an RFC 7946 FeatureCollection",
 )
 def neighbourhood_geojson(request: HttpRequest, city: str):
