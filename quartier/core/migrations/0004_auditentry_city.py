@@ -60,10 +60,17 @@ def _cities_by_pk(apps, label, ids):
 
 def backfill_city(apps, schema_editor):
     AuditEntry = apps.get_model("core", "AuditEntry")
-    labels = AuditEntry.objects.filter(city__isnull=True).values_list("target_type", flat=True).distinct()
+    # order_by(): the model's ordering would otherwise take part in DISTINCT.
+    labels = (
+        AuditEntry.objects.filter(city__isnull=True)
+        .order_by()
+        .values_list("target_type", flat=True)
+        .distinct()
+    )
     for label in list(labels):
         ids = list(
             AuditEntry.objects.filter(city__isnull=True, target_type=label)
+            .order_by()
             .values_list("target_id", flat=True)
             .distinct()
         )
