@@ -31,7 +31,7 @@ from tests import liveserver
 from .conftest import REQUEST_TIMEOUT, budget, log_in
 
 MAX_EXAMPLES = int(os.environ.get("QUARTIER_FUZZ_MAX_EXAMPLES", "20"))
-BUDGET_SECONDS = float(os.environ.get("QUARTIER_FUZZ_BUDGET_SECONDS", "120"))
+BUDGET_SECONDS = float(os.environ.get("QUARTIER_FUZZ_BUDGET_SECONDS", "75"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
