@@ -251,5 +251,6 @@ def workspace_events(user, city) -> QuerySet[Event]:
     reviewed = work_scope(user, city, district_field="neighbourhood__district")
     if reviewed is None:
         return qs
-    own = counting_memberships(user).values("organisation_id")  # a membership given to oneself counts for nothing
+    # A membership given to oneself counts for nothing.
+    own = counting_memberships(user).values("organisation_id")
     return qs.filter(Q(organisation_id__in=own) | reviewed).distinct()
