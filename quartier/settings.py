@@ -168,6 +168,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 # Login throttling: failures per account and per client within a window, counted in the cache.
 LOGIN_MAX_FAILURES = env_int("QUARTIER_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("QUARTIER_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Password reset (accounts/throttling.py): every request counts, per account and (four times as many) per client;
+# over the limit the page answers as always but sends no mail.
+PASSWORD_RESET_LIMIT = env_int("QUARTIER_PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_WINDOW_SECONDS = env_int("QUARTIER_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 # Two-factor authentication (accounts/twofactor.py, docs/two-factor.md): the roles whose accounts must confirm
 # their login with a code ("superuser": platform administrators); "none" requires it of nobody. Accounts with a
 # confirmed authenticator are always asked. Empty under tests, so that force_login keeps working.
@@ -206,10 +210,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch")), ("ar", _("Arabisch"))]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
-# Password reset (accounts/throttling.py): every request counts, per account and (four times as many) per client;
-# over the limit the page answers as always but sends no mail.
-PASSWORD_RESET_LIMIT = env_int("QUARTIER_PASSWORD_RESET_LIMIT", 3)
-PASSWORD_RESET_WINDOW_SECONDS = env_int("QUARTIER_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 FORMAT_MODULE_PATH = ["quartier.formats"]  # dates and numbers per page language

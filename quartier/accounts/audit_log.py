@@ -38,7 +38,7 @@ OBJECT_TYPES = {
     "suggestions.suggestion": _("Vorschlag"),
     "funding.fundingconsultation": _("Förderberatung"),
     "events.event": _("Veranstaltung"),
-    "events.registration": _("Anmeldung"),
+    "events.registration": pgettext_lazy("event registration", "Anmeldung"),
     "accounts.user": pgettext_lazy("audit object", "Konto"),
     "organisations.organisation": _("Organisation"),
     "offers.offer": _("Angebot"),
