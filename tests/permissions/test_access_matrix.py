@@ -585,6 +585,16 @@ ORGANISATION_MEMBERSHIP_POSTS = {
             "fallback_team": 403,
         },
     ),
+    # "mіtglied-matrix@…" with a Cyrillic і: a look-alike of a member's address is another person's account in
+    # disguise, refused even to those allowed.
+    "invite a look-alike of a member": (
+        {"action": "invite", "email": "m\u0456tglied-matrix@example.org", "role": "manager"},
+        {
+            **only(["city_admin", "platform_admin"], status=400, others=404),
+            "coordinator_own_district": 403,
+            "fallback_team": 403,
+        },
+    ),
     "remove a member": (
         {"action": "member_remove", "member": "{member}"},
         {
@@ -669,3 +679,34 @@ def test_membership_in_another_city_grants_nothing_here(client, essen):
     user = make_user("fremd@example.org", roles=[(Role.CITY_ADMIN, None)], city=other)
     client.force_login(user)
     assert client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").status_code == 403
+
+
+# Look-alike spellings of every role's own address, with the right password: none logs in, on the site or through
+# the admin's login (which leads to the same throttled form), and they count against the real account.
+LOOK_ALIKES = {
+    "dotless i": lambda email: email.replace("i", "\u0131", 1),
+    "Cyrillic a": lambda email: email.replace("a", "\u0430", 1),
+    "fullwidth": lambda email: "".join(
+        chr(ord(c) + 0xFEE0) if c.isalnum() and c.isascii() else c for c in email
+    ),
+}
+
+
+@pytest.mark.parametrize("role", LOGGED_IN)
+@pytest.mark.parametrize("spelling", sorted(LOOK_ALIKES))
+def test_look_alike_address_logs_into_nothing(client, essen, role, spelling):
+    from quartier.accounts import throttling
+    from tests.conftest import PASSWORD
+
+    user = user_for(role, essen)
+    user.email = f"ilka-{user.email}"  # every address has an i, an a and a letter with a fullwidth form
+    user.save()
+    typed = LOOK_ALIKES[spelling](user.email)
+    assert typed != user.email
+    r = client.post("/de/konto/anmelden/", {"username": typed, "password": PASSWORD}, HTTP_HOST="127.0.0.1")
+    assert r.status_code == 200, f"{spelling} as {role}"
+    assert "_auth_user_id" not in client.session
+    assert throttling.count("login", account=user.email) == 1  # counted for the real account
+    assert client.get("/de/arbeitsbereich/", HTTP_HOST="127.0.0.1").status_code == 302
+    admin_login = client.get("/verwaltung/login/", HTTP_HOST="127.0.0.1")
+    assert admin_login.status_code == 302 and "/konto/anmelden/" in admin_login["Location"]
