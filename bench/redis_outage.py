@@ -4,7 +4,8 @@ hung (SIGSTOP), through the test client in one process.
     DJANGO_SETTINGS_MODULE=quartier.settings .venv/bin/python bench/redis_outage.py [--requests 50]
 
 Starts its own redis-server on a free port (nothing saved) and points QUARTIER_CACHE_URL at it; uses whatever
-database the settings name (after `make setup`: var/quartier.sqlite3 with Essen and the demo content). Prints
+database the settings name (after `make setup`: var/quartier.sqlite3 with Essen and the demo content) and the
+static files collected by `make run` (debug is off, so pages need the manifest). Prints
 the median and the slowest request per page and state, and how often Redis was asked.
 """
 
@@ -46,6 +47,9 @@ def main() -> None:
     os.environ.setdefault("QUARTIER_DEBUG", "false")
     os.environ.setdefault("QUARTIER_SECRET_KEY", "bench-" + "x" * 40)
     os.environ.setdefault("QUARTIER_SECURE", "false")
+    os.environ.setdefault("QUARTIER_ALLOWED_HOSTS", "127.0.0.1")
+    # The staff client logs in with force_login, which confirms no second factor: measure the page, not the step.
+    os.environ.setdefault("QUARTIER_TWO_FACTOR_ROLES", "none")
     os.environ.setdefault("QUARTIER_LOG_LEVEL", "ERROR")
     os.environ.setdefault("QUARTIER_LIST_CACHE_SECONDS", "60")  # the list cache on, as in production
     time.sleep(0.3)
