@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +83,7 @@ class AuditFilterForm(forms.Form):
         choices=[
             ("", pgettext_lazy("filter", "alle")),
             *((k, label) for k, (label, _e) in KINDS.items()),
-            ("changed", _("geändert")),
+            ("changed", pgettext_lazy("audit action kind", "geändert")),
         ],
         widget=forms.Select(attrs=SELECT),
     )
@@ -188,10 +190,18 @@ def actor_name(entry: AuditEntry) -> str:
     return entry.actor_label or str(_("unbekannt"))
 
 
+def field_label(target_type: str, name: str) -> str:
+    """A field's name as people read it (the model's verbose name), or the stored name when there is none."""
+    try:
+        return str(apps.get_model(target_type)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
 def changed_fields(entry: AuditEntry) -> str:
     """The names of what changed or what the action concerned; the values stay in the Django admin."""
     changes = entry.changes if isinstance(entry.changes, dict) else {}
-    return ", ".join(sorted(str(k) for k in changes)[:20])
+    return ", ".join(sorted(field_label(entry.target_type, str(k)) for k in changes)[:20])
 
 
 def export_rows(entries):
@@ -206,7 +216,9 @@ def export_rows(entries):
         str(_("Objekt")),
         str(_("Angaben")),
     ]
-    kinds = {k: str(label) for k, (label, _e) in KINDS.items()} | {"changed": str(_("geändert"))}
+    kinds = {k: str(label) for k, (label, _e) in KINDS.items()} | {
+        "changed": str(pgettext_lazy("audit action kind", "geändert"))
+    }
     for entry in entries:
         yield [
             timezone.localtime(entry.created_at).isoformat(timespec="seconds"),

@@ -10,6 +10,7 @@ Every enrolment, verification, use of a recovery code and reset is audited, neve
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from base64 import b32encode
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ RECOVERY_NAME = "recovery"
 MAX_CODE_LENGTH = 32
 _TOTP = re.compile(r"[0-9]{6}")
 _RECOVERY = re.compile(r"[a-z2-7]{8}")
+# Recovery codes are written down and typed from paper: Base32 without the letters that pass for others (i, l, o).
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz234567"
 # Digits as typed on Arabic keyboards (Arabic-Indic and Extended Arabic-Indic); NFKC already maps fullwidth ones.
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—]+")
@@ -209,7 +212,7 @@ def _new_recovery_codes(user) -> list[str]:
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     tokens: set[str] = set()
     while len(tokens) < RECOVERY_CODE_COUNT:
-        tokens.add(StaticToken.random_token())
+        tokens.add("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(8)))
     StaticToken.objects.bulk_create([StaticToken(device=device, token=t) for t in sorted(tokens)])
     return [format_recovery_code(t) for t in sorted(tokens)]
 

@@ -71,7 +71,14 @@ def _guard(request, form) -> bool:
 def _failed(request, form, result: twofactor.Verification | None = None) -> None:
     throttling.failed(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
     if result is not None and result.device_throttled:
-        form.add_error("code", _("Zu viele falsche Codes in kurzer Zeit. Bitte warten Sie einen Moment."))
+        # django-otp makes a device wait after each wrong code (1, 2, 4 … seconds): say so, not "too many".
+        form.add_error(
+            "code",
+            _(
+                "Nach einem falschen Code ist eine neue Eingabe erst nach einer kurzen Pause möglich. "
+                "Bitte warten Sie ein paar Sekunden und geben Sie dann den aktuellen Code ein."
+            ),
+        )
     else:
         form.add_error("code", _("Der Code ist nicht richtig oder wurde schon verwendet."))
 

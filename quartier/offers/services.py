@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.tokens import new_token, token_hash
@@ -254,20 +254,20 @@ def reindex(offers) -> int:
 
 # The starter set of categories a city gets (staff rename, add and retire them in the admin).
 DEFAULT_CATEGORIES = [
-    ("language-cafe", _lazy("Sprachcafé")),
-    ("german-course", _lazy("Deutschkurs")),
-    ("counselling", _lazy("Beratung")),
-    ("homework-help", _lazy("Hausaufgabenhilfe")),
-    ("women-group", _lazy("Frauentreff")),
-    ("parents-cafe", _lazy("Elterncafé")),
-    ("sports-group", _lazy("Sportgruppe")),
-    ("youth-club", _lazy("Jugendtreff")),
-    ("meeting-cafe", _lazy("Begegnungscafé")),
-    ("mentoring", _lazy("Patenschaften")),
-    ("job-support", _lazy("Arbeit und Ausbildung")),
-    ("culture", _lazy("Kultur und Kreatives")),
-    ("health", _lazy("Gesundheit")),
-    ("digital", _lazy("Digitales")),
+    ("language-cafe", gettext_lazy("Sprachcafé")),
+    ("german-course", gettext_lazy("Deutschkurs")),
+    ("counselling", gettext_lazy("Beratung")),
+    ("homework-help", gettext_lazy("Hausaufgabenhilfe")),
+    ("women-group", gettext_lazy("Frauentreff")),
+    ("parents-cafe", gettext_lazy("Elterncafé")),
+    ("sports-group", gettext_lazy("Sportgruppe")),
+    ("youth-club", gettext_lazy("Jugendtreff")),
+    ("meeting-cafe", gettext_lazy("Begegnungscafé")),
+    ("mentoring", gettext_lazy("Patenschaften")),
+    ("job-support", gettext_lazy("Arbeit und Ausbildung")),
+    ("culture", gettext_lazy("Kultur und Kreatives")),
+    ("health", gettext_lazy("Gesundheit")),
+    ("digital", gettext_lazy("Digitales")),
 ]
 
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from quartier.accounts import emails
 from quartier.accounts.models import Membership, Role, User
@@ -23,7 +23,7 @@ from . import permissions
 from .models import Invitation, MemberRole, Organisation, OrganisationMember
 
 INVITATION_DAYS = 14
-CONFUSABLE = _l(
+CONFUSABLE = gettext_lazy(
     "Diese E-Mail-Adresse sieht der eines anderen Kontos zum Verwechseln ähnlich. Bitte prüfen Sie die Adresse."
 )
 

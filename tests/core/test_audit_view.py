@@ -232,3 +232,21 @@ def test_the_migration_backfills_the_city_where_it_can(essen, entries, coordinat
         AuditEntry.objects.filter(target_type__in=["events.event", "gone.model"], city__isnull=True).count()
         == 2
     )
+
+
+def test_a_filter_that_matches_nothing_says_so(client, essen, entries, city_admin):
+    client.force_login(city_admin)
+    r = client.get(URL, {"q": "nichts-passt-hierzu"}, **H)
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Keine Einträge gefunden." in page and "als CSV herunterladen" not in page
+
+
+def test_changed_fields_are_named_as_people_read_them(essen):
+    from quartier.accounts.audit_log import changed_fields
+
+    entry = AuditEntry(
+        target_type="suggestions.suggestion", changes={"closed_at": [None, "x"], "unbekannt": [1, 2]}
+    )
+    assert changed_fields(entry) == "abgeschlossen am, unbekannt"
+    assert changed_fields(AuditEntry(target_type="kein.modell", changes={"x": [1, 2]})) == "x"

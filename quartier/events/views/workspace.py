@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,7 +20,7 @@ from ..permissions import can_manage_registrations
 
 S = Event.Status
 # Coordinators organise their organisations' events only in their own districts (events/permissions.py).
-OUTSIDE_DISTRICTS = _l(
+OUTSIDE_DISTRICTS = gettext_lazy(
     "Als Koordinator*in bearbeiten Sie Veranstaltungen einer Organisation nur an Orten in Ihren Stadtbezirken."
 )
 ACTIONS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from quartier.core.languages import language_name as _language_name
 
@@ -14,13 +14,13 @@ register = template.Library()
 
 # Monday first, as stored in Offer.weekly_times.
 WEEKDAYS = [
-    _lazy("montags"),
-    _lazy("dienstags"),
-    _lazy("mittwochs"),
-    _lazy("donnerstags"),
-    _lazy("freitags"),
-    _lazy("samstags"),
-    _lazy("sonntags"),
+    gettext_lazy("montags"),
+    gettext_lazy("dienstags"),
+    gettext_lazy("mittwochs"),
+    gettext_lazy("donnerstags"),
+    gettext_lazy("freitags"),
+    gettext_lazy("samstags"),
+    gettext_lazy("sonntags"),
 ]
 
 
