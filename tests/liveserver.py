@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_START_TIMEOUT = 60
 COMMAND_TIMEOUT = 600
@@ -31,6 +33,19 @@ COMMAND_TIMEOUT = 600
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(title: str, missing: list[str], reasons: list[str]) -> None:
+    """Skip loudly (the reason kept in `reasons` for the terminal summary) when prerequisites are missing; under
+    CI=true fail instead, so that a test folder never passes in CI by not running."""
+    if not missing:
+        return
+    message = f"{title} NOT RUN: " + "; ".join(missing)
+    if in_ci():
+        pytest.fail(message + " (CI=true requires them)", pytrace=False)
+    if message not in reasons:
+        reasons.append(message)
+    pytest.skip(message)
 
 
 def is_postgres(url: str) -> bool:

@@ -58,14 +58,7 @@ def _missing_prerequisites() -> list[str]:
 @pytest.fixture(scope="session")
 def browser_prerequisites() -> str:
     """axe-core's source; skips (or, under CI=true, fails) when Chromium, axe-core or Playwright is missing."""
-    missing = _missing_prerequisites()
-    if missing:
-        message = "BROWSER TESTS NOT RUN: " + "; ".join(missing)
-        if liveserver.in_ci():
-            pytest.fail(message + " (CI=true requires them)", pytrace=False)
-        if message not in _skip_reasons:
-            _skip_reasons.append(message)
-        pytest.skip(message)
+    liveserver.skip_or_fail("BROWSER TESTS", _missing_prerequisites(), _skip_reasons)
     return AXE_JS.read_text(encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.liveserver import in_ci, is_postgres, postgres_admin, with_database_name
+from tests.liveserver import is_postgres, postgres_admin, skip_or_fail, with_database_name
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -86,14 +86,7 @@ def _missing_prerequisites() -> list[str]:
 
 @pytest.fixture(scope="session")
 def deploy_prerequisites() -> None:
-    missing = _missing_prerequisites()
-    if missing:
-        message = "DEPLOYMENT TESTS NOT RUN: " + "; ".join(missing)
-        if in_ci():
-            pytest.fail(message + " (CI=true requires them)", pytrace=False)
-        if message not in _skip_reasons:
-            _skip_reasons.append(message)
-        pytest.skip(message)
+    skip_or_fail("DEPLOYMENT TESTS", _missing_prerequisites(), _skip_reasons)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -37,14 +37,7 @@ def _missing_prerequisites() -> list[str]:
 @pytest.fixture(scope="session")
 def robustness_prerequisites() -> None:
     """Skips (or, under CI=true, fails) when schemathesis or /proc is missing."""
-    missing = _missing_prerequisites()
-    if missing:
-        message = "ROBUSTNESS TESTS NOT RUN: " + "; ".join(missing)
-        if liveserver.in_ci():
-            pytest.fail(message + " (CI=true requires them)", pytrace=False)
-        if message not in _skip_reasons:
-            _skip_reasons.append(message)
-        pytest.skip(message)
+    liveserver.skip_or_fail("ROBUSTNESS TESTS", _missing_prerequisites(), _skip_reasons)
 
 
 class Budget:
