@@ -34,6 +34,8 @@ KINDS = {
     "created": (_("angelegt oder eingegangen"), ("created", "received", "requested", "invited", "added")),
     "removed": (_("gelöscht, entfernt oder Daten gelöscht"), ("deleted", "removed", "erased", "withdrawn")),
 }
+CHANGED_LABEL = pgettext_lazy("audit action kind", "geändert")  # every action of none of the kinds above
+KIND_LABELS = {**{kind: label for kind, (label, _e) in KINDS.items()}, "changed": CHANGED_LABEL}
 
 # Object types by the target's model label; the labels are what the page shows.
 OBJECT_TYPES = {
@@ -82,8 +84,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[
             ("", pgettext_lazy("filter", "alle")),
-            *((k, label) for k, (label, _e) in KINDS.items()),
-            ("changed", pgettext_lazy("audit action kind", "geändert")),
+            *KIND_LABELS.items(),
         ],
         widget=forms.Select(attrs=SELECT),
     )
@@ -216,9 +217,7 @@ def export_rows(entries):
         str(_("Objekt")),
         str(_("Angaben")),
     ]
-    kinds = {k: str(label) for k, (label, _e) in KINDS.items()} | {
-        "changed": str(pgettext_lazy("audit action kind", "geändert"))
-    }
+    kinds = {k: str(label) for k, label in KIND_LABELS.items()}
     for entry in entries:
         yield [
             timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
