@@ -1,10 +1,10 @@
-"""The production URLs plus /bench/minimal, the baseline for the HTTP benchmark (never in quartier.urls)."""
+"""The production URLs plus /bench/minimal, the baseline for the HTTP benchmark (never in quartier.site.urls)."""
 
 from django.http import HttpResponse
 from django.urls import path
 
-from quartier.urls import handler400, handler403, handler404, handler500
-from quartier.urls import urlpatterns as production_urlpatterns
+from quartier.site.urls import handler400, handler403, handler404, handler500
+from quartier.site.urls import urlpatterns as production_urlpatterns
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 

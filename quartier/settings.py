@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from quartier.site.rooms import ROOMS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -64,13 +66,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "ninja",
     "quartier.core",
-    "quartier.accounts",
-    "quartier.places",
-    "quartier.organisations",
-    "quartier.events",
-    "quartier.suggestions",
-    "quartier.offers",
-    "quartier.funding",
+    *ROOMS,
+    "quartier.site",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +91,7 @@ MIDDLEWARE = [
 # Widgets drawn with KERN UX markup (templates/django/forms/widgets/, core/formrendering.py).
 FORM_RENDERER = "quartier.core.formrendering.KernFormRenderer"
 
-ROOT_URLCONF = "quartier.urls"
+ROOT_URLCONF = "quartier.site.urls"
 WSGI_APPLICATION = "quartier.wsgi.application"
 
 TEMPLATES = [

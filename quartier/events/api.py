@@ -22,6 +22,7 @@ from .models import Event
 from .occurrences import BERLIN
 
 router = Router(tags=["events"])
+routers = [router]  # composed into /api/v1/ by quartier/site/api.py
 FEED_LIMIT = 2000
 
 

@@ -30,6 +30,7 @@ from . import comparison, selectors, services, workflow
 from .models import FundingConsultation, FundingProgramme
 
 router = Router(tags=["funding"])
+routers = [router]  # composed into /api/v1/ by quartier/site/api.py
 # Named enums: the schema names must not collide with other apps' ("Status" is the suggestions').
 ConsultationStatus = Enum("ConsultationStatus", {v: v for v in FundingConsultation.Status.values}, type=str)
 

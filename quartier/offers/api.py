@@ -27,6 +27,7 @@ from . import selectors
 from .models import Offer, OfferCategory, TargetGroup
 
 router = Router(tags=["offers"])
+routers = [router]  # composed into /api/v1/ by quartier/site/api.py
 # Named enums: the schema names must not collide with other apps' enums.
 OfferSchedule = Enum("OfferSchedule", {v: v for v in Offer.Schedule.values}, type=str)
 OrganisationKind = Enum("OrganisationKind", {v: v for v in Organisation.Kind.values}, type=str)

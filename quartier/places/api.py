@@ -15,6 +15,7 @@ from . import finder, selectors
 from .finder import Outcome
 
 router = Router(tags=["places"])
+routers = [router]  # composed into /api/v1/ by quartier/site/api.py
 
 
 class OfficeOut(Schema):

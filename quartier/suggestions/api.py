@@ -48,6 +48,7 @@ from .models import Suggestion
 
 router = Router(tags=["suggestions"])
 inbox_router = Router(tags=["suggestions (staff)"], auth=django_auth)
+routers = [router, inbox_router]  # composed into /api/v1/ by quartier/site/api.py
 
 STATUS_LOOKUPS_PER_HOUR = 30
 STATUS_URL_NAME = "public:suggestion_status"

@@ -3,8 +3,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 
-from quartier.urls import handler400, handler403, handler404, handler500  # noqa: F401
-from quartier.urls import urlpatterns as site_patterns
+from quartier.site.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from quartier.site.urls import urlpatterns as site_patterns
 
 
 def fails(request):

@@ -32,7 +32,6 @@ from .conftest import BERLIN, draft
 S = Event.Status
 R = Registration.Status
 START = datetime(2027, 9, 4, 15, 0, tzinfo=BERLIN)
-URLS = "tests.events.registration_urls"
 
 
 def url_for(token: str) -> str:
@@ -415,7 +414,6 @@ def form_data(**overrides):
     return data
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_preselects_the_chosen_occurrence(client, limited):
     response = client.get(page(limited), {"termin": occurrence_key(START)})
     assert response.status_code == 200
@@ -424,7 +422,6 @@ def test_form_page_preselects_the_chosen_occurrence(client, limited):
     assert "30 Tage nach der Veranstaltung gelöscht" in body
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_registers_and_sends_the_link(client, limited):
     response = client.post(page(limited), form_data())
     assert response.status_code == 200
@@ -435,7 +432,6 @@ def test_form_page_registers_and_sends_the_link(client, limited):
     assert "http://testserver/de/anmeldung/" in message.body
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -460,7 +456,6 @@ def test_form_page_answers_bad_input_with_400_and_stores_nothing(client, limited
     assert mail.outbox == []
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_honeypot_pretends_success_and_stores_nothing(client, limited):
     response = client.post(page(limited), form_data(website="http://spam.example"))
     assert response.status_code == 200
@@ -468,7 +463,6 @@ def test_form_page_honeypot_pretends_success_and_stores_nothing(client, limited)
     assert mail.outbox == []
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_is_rate_limited(client, required):
     for _ in range(20):
         assert client.post(page(required), form_data(people="1")).status_code == 200
@@ -477,7 +471,6 @@ def test_form_page_is_rate_limited(client, required):
     assert Registration.objects.count() == 20
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_of_unknown_unpublished_or_open_events_is_404(client, organiser, organisation):
     assert client.get("/de/veranstaltungen/999999/anmelden/").status_code == 404
     unpublished = draft(organiser, organisation, registration="required")
@@ -487,7 +480,6 @@ def test_form_page_of_unknown_unpublished_or_open_events_is_404(client, organise
     assert not Registration.objects.exists()
 
 
-@pytest.mark.urls(URLS)
 def test_form_page_of_a_cancelled_event_refuses_with_400(client, limited, organiser):
     set_status(limited, S.CANCELLED)
     assert "abgesagt" in client.get(page(limited)).content.decode()
@@ -495,7 +487,6 @@ def test_form_page_of_a_cancelled_event_refuses_with_400(client, limited, organi
     assert not Registration.objects.exists()
 
 
-@pytest.mark.urls(URLS)
 def test_cancel_page_asks_then_cancels_as_a_secret_page(client, limited):
     _, token = register(limited, people=5)
     register(limited, people=1, email="waiting-demo@example.org")
@@ -516,7 +507,6 @@ def test_cancel_page_asks_then_cancels_as_a_secret_page(client, limited):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.urls(URLS)
 def test_cancel_page_with_a_wrong_token_is_404_and_lookups_are_limited(client, limited):
     for n in range(30):
         assert client.get(f"/de/anmeldung/wrong-{n}/").status_code == 404
@@ -526,7 +516,6 @@ def test_cancel_page_with_a_wrong_token_is_404_and_lookups_are_limited(client, l
     assert response["Referrer-Policy"] == "no-referrer"
 
 
-@pytest.mark.urls(URLS)
 def test_cancel_page_shows_the_waiting_position(client, limited):
     register(limited, people=5)
     register(limited, people=1)
@@ -536,7 +525,6 @@ def test_cancel_page_shows_the_waiting_position(client, limited):
     assert "Platz 2 der Warteliste" in response.content.decode()
 
 
-@pytest.mark.urls(URLS)
 def test_cancel_page_works_from_a_browser_that_sends_origin_null(limited):
     """Under no-referrer the browser's POST carries `Origin: null`; the secret link itself guards the action."""
     _, token = register(limited)
@@ -546,7 +534,6 @@ def test_cancel_page_works_from_a_browser_that_sends_origin_null(limited):
     assert Registration.objects.get().status == R.CANCELLED
 
 
-@pytest.mark.urls(URLS)
 def test_cancel_page_after_the_occurrence_began_is_404(client, limited):
     registration, token = register(limited)
     Registration.objects.filter(pk=registration.pk).update(
@@ -604,7 +591,6 @@ def test_moved_up_mail_is_in_the_registrants_language(limited, language, subject
     assert subject in message.subject and phrase in message.body
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize("language", ["de", "en", "ar"])
 def test_confirmation_and_its_cancel_link_are_in_the_page_language(client, limited, language):
     response = client.post(f"/{language}/veranstaltungen/{limited.pk}/anmelden/", form_data())

@@ -9,8 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.static import serve
 
 from quartier.accounts.models import Role
-from quartier.api import api
 from quartier.events.views.registrations import date_key
+from quartier.site.api import api
 from tests.conftest import make_user
 
 ROLES = [

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from quartier.api import api
+from quartier.site.api import api
 from tests import liveserver
 
 from .conftest import REQUEST_TIMEOUT, budget, log_in

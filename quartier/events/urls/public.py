@@ -1,7 +1,9 @@
+"""The events' public pages."""
+
 from django.urls import path
 
-from . import registration_views
-from .views import public
+from quartier.events import registration_views
+from quartier.events.views import public
 
 urlpatterns = [
     path("veranstaltungen/", public.event_list, name="events"),

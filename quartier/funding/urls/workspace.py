@@ -1,8 +1,8 @@
-"""Workspace pages of funding advice, in the workspace namespace (included by quartier/accounts/workspace_urls.py)."""
+"""The funding' pages of the workspace."""
 
 from django.urls import path
 
-from .views import person, workspace
+from quartier.funding.views import person, workspace
 
 urlpatterns = [
     path("foerderberatung/auskunft-und-loeschung/", person.funding_person, name="funding_person"),

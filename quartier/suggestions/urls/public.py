@@ -1,8 +1,8 @@
-"""Public URLs of suggestions, included into the `public` namespace by quartier.places.urls."""
+"""The suggestions' public pages."""
 
 from django.urls import path
 
-from .views import public
+from quartier.suggestions.views import public
 
 urlpatterns = [
     path("vorschlaege/", public.suggestion_list, name="suggestions"),

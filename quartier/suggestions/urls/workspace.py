@@ -1,8 +1,8 @@
-"""The inbox's pages in the workspace namespace (included by quartier/accounts/workspace_urls.py)."""
+"""The suggestions' pages of the workspace."""
 
 from django.urls import path
 
-from .views import workspace
+from quartier.suggestions.views import workspace
 
 urlpatterns = [
     path("vorschlaege/", workspace.suggestion_list, name="suggestions"),

@@ -1,16 +1,12 @@
-"""The versioned API: /api/v1/, one router per app, OpenAPI at /api/v1/openapi.json."""
+"""The versioned API: /api/v1/, composed of every room's routers (quartier/site/rooms.py), OpenAPI at
+/api/v1/openapi.json."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from quartier.events.api import router as events_router
-from quartier.funding.api import router as funding_router
-from quartier.offers.api import router as offers_router
-from quartier.places.api import router as places_router
-from quartier.suggestions.api import inbox_router as suggestions_inbox_router
-from quartier.suggestions.api import router as suggestions_router
+from quartier.site.rooms import contributions
 
 # The answer to any invalid parameter or body (DESIGN.md): ninja's shape, `detail` a list.
 VALIDATION_ERROR = {
@@ -92,9 +88,5 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig):
     return api.create_response(request, {"detail": "The request body is too large."}, status=413)
 
 
-api.add_router("/", places_router)
-api.add_router("/", events_router)
-api.add_router("/", suggestions_router)
-api.add_router("/", suggestions_inbox_router)
-api.add_router("/", offers_router)
-api.add_router("/", funding_router)
+for router in contributions("api", "routers"):
+    api.add_router("/", router)

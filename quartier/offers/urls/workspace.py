@@ -1,8 +1,8 @@
-"""The offers' pages in the workspace namespace (included by quartier/accounts/workspace_urls.py)."""
+"""The offers' pages of the workspace."""
 
 from django.urls import path
 
-from .views import manage, workspace
+from quartier.offers.views import manage, workspace
 
 urlpatterns = [
     path("angebote/abdeckung/", workspace.offer_coverage, name="offer_coverage"),

@@ -1,9 +1,8 @@
-"""Public URLs of funding advice, included into the `public` namespace by quartier.places.urls: the request form
-with the comparison, and the requester's secret status page."""
+"""The funding' public pages."""
 
 from django.urls import path
 
-from .views import public
+from quartier.funding.views import public
 
 urlpatterns = [
     path("foerderberatung/", public.funding_new, name="funding_new"),

@@ -1,8 +1,8 @@
-"""Place data in the workspace namespace (included by quartier/accounts/workspace_urls.py)."""
+"""Place data in the workspace: the postcode pairs."""
 
 from django.urls import path
 
-from .views import workspace
+from quartier.places.views import workspace
 
 urlpatterns = [
     path("postleitzahlen/", workspace.postcode_pairs, name="postcode_pairs"),

@@ -1,6 +1,8 @@
+"""The account pages under /konto/: login, password reset, invitation, second factor."""
+
 from django.urls import path
 
-from . import people_views, twofactor_views, views
+from quartier.accounts import people_views, twofactor_views, views
 
 app_name = "accounts"
 

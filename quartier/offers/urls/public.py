@@ -1,6 +1,8 @@
+"""The offers' public pages."""
+
 from django.urls import path
 
-from .views import public
+from quartier.offers.views import public
 
 urlpatterns = [
     path("angebote/", public.offer_list, name="offers"),

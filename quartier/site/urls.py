@@ -1,16 +1,35 @@
+"""The root URLconf: the site's own pages and every room's public and workspace URLs (quartier/site/rooms.py)."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from quartier.accounts import sessions as account_sessions
-from quartier.api import api
 from quartier.core import views as core_views
+from quartier.places.views import public as places_public
+from quartier.site import views as site_views
+from quartier.site.api import api
+from quartier.site.rooms import contributions
 
 handler400 = "quartier.core.views.bad_request"
 handler403 = "quartier.core.views.permission_denied"
 handler404 = "quartier.core.views.page_not_found"
 handler500 = "quartier.core.views.server_error"
+
+public_patterns = [
+    path("", places_public.home, name="home"),
+    path("impressum/", places_public.imprint, name="imprint"),
+    path("datenschutz/", places_public.privacy, name="privacy"),
+    path("barrierefreiheit/", places_public.accessibility, name="accessibility"),
+    path("barrierefreiheit/feedback/", places_public.accessibility_feedback, name="accessibility_feedback"),
+    *contributions("urls.public", "urlpatterns"),
+]
+
+workspace_patterns = [
+    path("", site_views.workspace_home, name="home"),
+    *contributions("urls.workspace", "urlpatterns"),
+]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,10 +40,10 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("konto/", include("quartier.accounts.urls")),
+    path("konto/", include("quartier.accounts.urls.account")),
     path("arbeitsbereich/sitzung/", account_sessions.staff_session, name="staff_session"),
-    path("arbeitsbereich/", include("quartier.accounts.workspace_urls")),
-    path("", include("quartier.places.urls")),
+    path("arbeitsbereich/", include((workspace_patterns, "workspace"))),
+    path("", include((public_patterns, "public"))),
     prefix_default_language=True,
 )
 

@@ -1,0 +1,34 @@
+"""The events' pages of the workspace: review, editing and registrations."""
+
+from django.urls import path
+
+from quartier.events.views import registrations, workspace
+
+urlpatterns = [
+    path("veranstaltungen/", workspace.event_list, name="events"),
+    path("veranstaltungen/neu/<int:organisation_id>/", workspace.event_create, name="event_create"),
+    path("veranstaltungen/<int:pk>/", workspace.event_detail, name="event"),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/", registrations.event_registrations, name="event_registrations"
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/",
+        registrations.event_registrations_date,
+        name="event_registrations_date",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/anmeldungen.csv",
+        registrations.event_registrations_csv,
+        name="event_registrations_csv",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/anwesenheit/",
+        registrations.event_attendance,
+        name="event_attendance",
+    ),
+    path(
+        "veranstaltungen/<int:pk>/anmeldungen/<str:termin>/nachricht/",
+        registrations.event_registrations_message,
+        name="event_registrations_message",
+    ),
+]
