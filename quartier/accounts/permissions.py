@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from .models import DISTRICT_ROLES, Membership, Role
+
+# The role sets, defined here once; each app's permissions.py builds its predicates from them.
+CITYWIDE_ROLES = frozenset({Role.CITY_ADMIN, Role.FALLBACK})  # act in every district of their city
+HANDLER_ROLES = frozenset({Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN})  # handle residents' requests
 
 WORKSPACE_ROLES = {
     Role.COORDINATOR,
@@ -57,3 +65,26 @@ def manages_people(user, city) -> bool:
 def require_people_manager(user, city) -> None:
     if not manages_people(user, city):
         raise PermissionDenied
+
+
+Predicate = Callable[..., bool]  # predicate(user, city) -> bool
+
+
+def requires(*predicates: Predicate):
+    """Declares a view's permission: a visitor who is not logged in is sent to the login page; a logged-in user
+    for whom any `predicate(user, city)` is false gets 403. The predicates stay readable on the view as
+    `view.permission` (the access matrix lists them). Object-level scope still comes from the app's selectors."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            for predicate in predicates:
+                if not predicate(request.user, request.city):
+                    raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded = login_required(checked)
+        guarded.permission = predicates
+        return guarded
+
+    return decorate
