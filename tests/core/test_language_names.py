@@ -9,7 +9,7 @@ from quartier.events import demo as event_demo
 from quartier.events.forms import LANGUAGE_CHOICES
 from quartier.funding.thesaurus import LANGUAGE_OF
 from quartier.offers import demo as offer_demo
-from quartier.offers.manage_forms import LANGUAGES as OFFER_LANGUAGES
+from quartier.offers.forms.workspace import LANGUAGES as OFFER_LANGUAGES
 from tests.events.conftest import draft, organisation, organiser  # noqa: F401 (fixtures)
 from tests.events.test_event_pages_and_api import H, publish
 

@@ -22,7 +22,7 @@ from quartier.places.models import Neighbourhood
 from quartier.places.views.public import _city_or_404, _map
 
 from .. import selectors, services
-from ..forms import OfferFilterForm
+from ..forms.public import OfferFilterForm
 from ..models import Offer
 
 PAGE_SIZE = 20

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from quartier.core.languages import language_name
 from quartier.places.models import District, Neighbourhood
 
-from .models import OfferCategory, TargetGroup
+from ..models import OfferCategory, TargetGroup
 
 INPUT = {"class": "kern-form-input__input"}
 Q_MAX_LENGTH = 200
