@@ -22,7 +22,7 @@ from quartier.offers.selectors import OfferFilters, public_search
 from quartier.suggestions.selectors import published as published_suggestions
 
 from .. import finder, selectors
-from ..forms import AccessibilityFeedbackForm, FinderForm
+from ..forms.public import AccessibilityFeedbackForm, FinderForm
 from ..models import Neighbourhood
 from ..services import accessibility_feedback_send
 from ..svgmap import map_geometry

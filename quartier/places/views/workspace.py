@@ -5,28 +5,20 @@ no pairs (for example 45276 in Essen). Reference pairs are read-only; added pair
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from quartier.accounts.permissions import require_workspace
+from quartier.accounts.permissions import requires
 
 from .. import selectors
-from ..forms import PostcodePairForm
+from ..forms.workspace import PostcodePairAddForm
 from ..models import PlaceSource
 from ..permissions import can_edit_postcode_pairs
 from ..services import postcode_pair_add, postcode_pair_remove
-
-
-def _require_editor(request):
-    require_workspace(request.user, request.city)
-    if not can_edit_postcode_pairs(request.user, request.city):
-        raise PermissionDenied
-    return request.city
 
 
 def _page(request, form, status=200):
@@ -45,19 +37,19 @@ def _page(request, form, status=200):
 
 
 @require_safe
-@login_required
+@requires(can_edit_postcode_pairs)
 @never_cache
 def postcode_pairs(request):
-    city = _require_editor(request)
-    return _page(request, PostcodePairForm(city=city, initial={"code": request.GET.get("plz", "")[:5]}))
+    form = PostcodePairAddForm(city=request.city, initial={"code": request.GET.get("plz", "")[:5]})
+    return _page(request, form)
 
 
 @require_POST
-@login_required
+@requires(can_edit_postcode_pairs)
 @never_cache
 def postcode_pair_add_view(request):
-    city = _require_editor(request)
-    form = PostcodePairForm(request.POST, city=city)
+    city = request.city
+    form = PostcodePairAddForm(request.POST, city=city)
     if form.is_valid():
         try:
             pair = postcode_pair_add(
@@ -79,11 +71,10 @@ def postcode_pair_add_view(request):
 
 
 @require_POST
-@login_required
+@requires(can_edit_postcode_pairs)
 @never_cache
 def postcode_pair_remove_view(request, pk: int):
-    city = _require_editor(request)
-    pair = selectors.postcode_pair(city, pk)
+    pair = selectors.postcode_pair(request.city, pk)
     if pair is None:
         raise Http404
     if pair.source != PlaceSource.CITY:

@@ -18,7 +18,7 @@ from quartier.core import ratelimit
 from quartier.core.text import as_id
 from quartier.core.tokens import secret_page
 from quartier.places import finder
-from quartier.places.forms import FinderForm
+from quartier.places.forms.public import FinderForm
 from quartier.places.models import District, Neighbourhood
 from quartier.places.views.public import _city_or_404, _map
 

@@ -1,0 +1,1 @@
+"""The places' forms: forms/public.py for the public pages, forms/workspace.py for the workspace."""
