@@ -26,6 +26,12 @@ def json_bytes(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def schema_bytes(schema: type[Schema], payload: Any) -> bytes:
+    """`payload` validated by an endpoint's declared response schema and serialised from it (compact UTF-8 JSON),
+    so the answer is exactly what the OpenAPI document says. Endpoints give these bytes to json_response."""
+    return json_bytes(schema.model_validate(payload).model_dump(mode="json", by_alias=True))
+
+
 def json_response(
     request: HttpRequest,
     payload: Any,

@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from quartier.core import listcache
-from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate
+from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate, schema_bytes
 from quartier.organisations.models import Organisation
 from quartier.places import selectors as places
 from quartier.places.models import District
@@ -42,23 +42,23 @@ def list_scope(city_id: int) -> str:
 # --- schemas -------------------------------------------------------------------------------------------------
 
 
-class Ref(Schema):
+class OfferPlaceRef(Schema):
     number: int | str | None
     name: str
 
 
-class CategoryOut(Schema):
+class OfferCategoryOut(Schema):
     slug: str
     name: str
 
 
-class OrganisationRef(Schema):
+class OfferOrganisationRef(Schema):
     id: int
     slug: str
     name: str
 
 
-class WeeklyTime(Schema):
+class OfferWeeklyTime(Schema):
     weekday: int = Field(description="0 Monday … 6 Sunday")
     start: str = Field(description="HH:MM, Europe/Berlin")
     end: str
@@ -68,14 +68,14 @@ class OfferItem(Schema):
     id: int
     slug: str
     title: str
-    category: CategoryOut
-    organisation: OrganisationRef
-    neighbourhoods: list[Ref] = Field(description="empty for an offer for the whole city")
+    category: OfferCategoryOut
+    organisation: OfferOrganisationRef
+    neighbourhoods: list[OfferPlaceRef] = Field(description="empty for an offer for the whole city")
     citywide: bool
     target_groups: list[TargetGroup]
     languages: list[str] = Field(description="ISO 639 codes")
     schedule: OfferSchedule
-    weekly_times: list[WeeklyTime]
+    weekly_times: list[OfferWeeklyTime]
     free: bool
     step_free: bool
     confirmed_at: str = Field(description="when the organisation last confirmed the offer")
@@ -91,7 +91,7 @@ class OfferList(Schema):
 class OfferDetail(OfferItem):
     description: str
     schedule_note: str
-    districts: list[Ref]
+    districts: list[OfferPlaceRef]
     venue_name: str
     venue_street: str
     venue_postal_code: str
@@ -122,7 +122,7 @@ class OrganisationItem(Schema):
     slug: str
     name: str
     kind: OrganisationKind
-    districts: list[Ref]
+    districts: list[OfferPlaceRef]
     offers: int = Field(description="number of its listed offers")
     url: str
 
@@ -146,8 +146,8 @@ class OrganisationQuery(PageParams):
     district: str | None = Field(None, max_length=8, description="roman numeral, e.g. III")
 
 
-class CategoryList(Schema):
-    items: list[CategoryOut]
+class OfferCategoryList(Schema):
+    items: list[OfferCategoryOut]
     count: int
     next: str | None
 
@@ -292,7 +292,7 @@ def offer_list(request: HttpRequest, city: str, params: Query[OfferQuery]):
         where = _places_of([r["id"] for r in rows])
         url_for = Urls(request, "public:offer")
         page["items"] = [_item(r, where.get(r["id"], []), url_for) for r in rows]
-        return json_bytes(page)
+        return schema_bytes(OfferList, page)
 
     parts = (request.get_full_path(), request.build_absolute_uri("/"), str(timezone.localdate()))
     body = listcache.cached_bytes(list_scope(city_id), parts, build)
@@ -348,12 +348,12 @@ def offer_detail(request: HttpRequest, city: str, offer_id: int):
         **{k: offer[k] for k in OfferDetail.model_fields if k in offer and k not in OfferItem.model_fields},
         "districts": list(districts),
     }
-    return json_response(request, body, cache_seconds=60)
+    return json_response(request, schema_bytes(OfferDetail, body), cache_seconds=60)
 
 
 @router.get(
     "/cities/{city}/offer-categories",
-    response={200: CategoryList, 404: ErrorOut},
+    response={200: OfferCategoryList, 404: ErrorOut},
     summary="The categories of offers (slugs for the `category` filter)",
 )
 def category_list(request: HttpRequest, city: str):
@@ -365,7 +365,8 @@ def category_list(request: HttpRequest, city: str):
         .order_by("ordinal", "name")
         .values("slug", "name")
     )
-    return json_response(request, {"items": items, "count": len(items), "next": None}, cache_seconds=300)
+    body = {"items": items, "count": len(items), "next": None}
+    return json_response(request, schema_bytes(OfferCategoryList, body), cache_seconds=300)
 
 
 def _organisations(city, params: OrganisationQuery):
