@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from quartier.core.models import TimeStampedModel
+from quartier.core.target_groups import EVENT_TARGET_GROUPS, target_group_choices
 
 
 class Programme(TimeStampedModel):
@@ -76,16 +77,7 @@ class Event(TimeStampedModel):
         REQUIRED = "required", _("Anmeldung erforderlich")
         LIMITED = "limited", _("begrenzte Plätze mit Warteliste")
 
-    class TargetGroup(models.TextChoices):
-        EVERYONE = "everyone", pgettext_lazy("target group", "alle")
-        NEWCOMERS = "newcomers", _("Neuzugewanderte")
-        FAMILIES = "families", _("Familien")
-        CHILDREN = "children", _("Kinder")
-        YOUTH = "youth", _("Jugendliche")
-        WOMEN = "women", _("Frauen")
-        SENIORS = "seniors", _("Seniorinnen und Senioren")
-        VOLUNTEERS = "volunteers", _("Ehrenamtliche")
-        PROFESSIONALS = "professionals", _("Fachkräfte")
+    TargetGroup = target_group_choices("EventTargetGroup", EVENT_TARGET_GROUPS)
 
     city = models.ForeignKey(
         "places.City", on_delete=models.CASCADE, related_name="events", verbose_name=_("Stadt")

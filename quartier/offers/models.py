@@ -12,22 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from quartier.core.models import TimeStampedModel
+from quartier.core.target_groups import OFFER_TARGET_GROUPS, target_group_choices
 
-
-class TargetGroup(models.TextChoices):
-    """Who an offer (or a project idea) is for. English slugs in the API, German labels on pages."""
-
-    EVERYONE = "everyone", pgettext_lazy("target group", "alle")
-    NEWCOMERS = "newcomers", _("Neuzugewanderte")
-    REFUGEES = "refugees", _("Geflüchtete")
-    FAMILIES = "families", _("Familien")
-    PARENTS = "parents", _("Eltern")
-    CHILDREN = "children", _("Kinder")
-    YOUTH = "youth", _("Jugendliche")
-    YOUNG_ADULTS = "young_adults", _("junge Erwachsene")
-    WOMEN = "women", _("Frauen")
-    MEN = "men", _("Männer")
-    SENIORS = "seniors", _("Seniorinnen und Senioren")
+# Who an offer (or a project idea) is for. English slugs in the API, German labels on pages.
+TargetGroup = target_group_choices("OfferTargetGroup", OFFER_TARGET_GROUPS)
 
 
 class OfferCategory(TimeStampedModel):
