@@ -41,6 +41,7 @@ from quartier.core import idempotency, listcache, ratelimit
 from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate
 from quartier.core.tokens import secret_page
 from quartier.places import selectors as places
+from quartier.places.api import DistrictRef, NeighbourhoodRef  # one schema each across the API
 from quartier.places.models import District, Neighbourhood
 
 from . import limits, selectors, services, workflow
@@ -80,16 +81,6 @@ def _no_nul(value):
 
 
 # --- schemas -------------------------------------------------------------------------------------------------
-
-
-class NeighbourhoodRef(Schema):
-    number: int | None
-    name: str
-
-
-class DistrictRef(Schema):
-    number: str
-    name: str
 
 
 class SuggestionIn(Schema):
