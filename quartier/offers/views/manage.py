@@ -28,6 +28,7 @@ from quartier.places.views.public import _map
 from .. import permissions, selectors, services
 from ..manage_forms import OfferManageForm
 from ..models import Offer
+from ..permissions import manages_offers
 
 LIST_LIMIT = 500
 
@@ -44,19 +45,6 @@ def publishable_organisations(user, city) -> QuerySet[Organisation]:
     if own:
         scope |= Q(districts__in=own)
     return qs.filter(scope).distinct()
-
-
-def manages_offers(user, city) -> bool:
-    if not user or not user.is_authenticated or city is None:
-        return False
-    return (
-        permissions.is_citywide_staff(user, city)
-        or bool(
-            district_ids_for(user, city, roles={Role.COORDINATOR})
-        )  # their districts' offers, even if none yet
-        or publishable_organisations(user, city).exists()
-        or selectors.editable_by(user, city).exists()
-    )
 
 
 def _require_manager(request) -> None:

@@ -15,18 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from quartier.accounts.models import Role
-from quartier.accounts.permissions import is_platform_admin, require_workspace, roles_in
+from quartier.accounts.permissions import require_workspace
 from quartier.core.spreadsheet import csv_download
 
 from ..coverage import Coverage, coverage
+from ..permissions import sees_coverage
 from ..workspace_forms import CoverageFilterForm
-
-COVERAGE_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CENTRAL_STEERING, Role.CITY_ADMIN}
-
-
-def sees_coverage(user, city) -> bool:
-    return is_platform_admin(user) or bool(roles_in(user, city) & COVERAGE_ROLES)
 
 
 def _require_coverage(request) -> None:
