@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "quartier.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "quartier.core.middleware.CityMiddleware",
+    "quartier.places.middleware.CityMiddleware",
 ]
 
 # Widgets drawn with KERN UX markup (templates/django/forms/widgets/, core/formrendering.py).

@@ -1,4 +1,5 @@
-"""Request-wide concerns: the city a request belongs to, security headers, and form data that cannot be read."""
+"""Request-wide concerns: security headers, and form data that cannot be read (the city a request belongs to is
+places/middleware.py)."""
 
 import codecs
 from urllib.parse import parse_qsl
@@ -8,6 +9,8 @@ from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import JsonResponse, UnreadablePostError
 from django.utils.translation import gettext_lazy as _
+
+from quartier.core.views import bad_request
 
 CSP = "; ".join(
     [
@@ -39,23 +42,6 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
-
-
-class CityMiddleware:
-    """Attach the city this request is for, found by host name, falling back to the default city."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from quartier.places.selectors import city_for_host
-
-        # The API names its city in the path; the health check and security.txt must not depend on city data.
-        if not request.path.startswith(("/api/", "/healthz", "/static/", "/favicon.ico")) and (
-            request.path != "/.well-known/security.txt"
-        ):
-            request.city = city_for_host(request.get_host().split(":")[0].lower())
-        return self.get_response(request)
 
 
 # Django decodes form data with errors="replace": bytes that are not UTF-8 would become U+FFFD and be stored.
@@ -166,6 +152,4 @@ class InvalidEncodingMiddleware:
         if request.path.startswith("/api/"):
             error = {"loc": [part], "msg": "not valid UTF-8", "type": "unicode_invalid"}
             return JsonResponse({"detail": [error]}, status=422)
-        from quartier.core.views import bad_request
-
         return bad_request(request, UnreadableInput(part))

@@ -1,18 +1,25 @@
-"""Entries of the workspace navigation that apps contribute, shown only to those a predicate allows."""
+"""Entries of the workspace navigation: each room lists its own in `menu.py` (`ENTRIES`), site/menu.py composes
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from django.urls import reverse
-from django.utils.html import format_html
+from dataclasses import dataclass
 
 
-def nav_item(context, *, allowed: Callable, url_name: str, label) -> str:
-    """One `<li>` link of the navigation, or nothing when the request's user may not use it in its city."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    city = getattr(request, "city", None)
-    if user is None or city is None or not user.is_authenticated or not allowed(user, city):
-        return ""
-    return format_html('<li><a class="kern-link" href="{}">{}</a></li>', reverse(url_name), label)
+def always(user, city) -> bool:
+    """For entries every signed-in workspace user sees."""
+    return True
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link of the workspace navigation, shown to those `predicate(user, city)` allows, in ascending `order`;
+    `badge` (user, city) -> int adds a count of open work, shown in a span of class `badge_class`."""
+
+    url_name: str
+    label: str  # gettext_lazy, so the label follows the page's language
+    predicate: Callable[..., bool]
+    order: int
+    badge: Callable[..., int] | None = None
+    badge_class: str = ""

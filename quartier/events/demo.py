@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quartier.accounts.demo import DEMO_ORGANISER
+from quartier.accounts.models import User
 from quartier.organisations.models import Organisation
 from quartier.places.models import District, Neighbourhood
 
@@ -349,3 +351,16 @@ def create_demo_registrations(city, *, seed: int, today: date | None = None) -> 
             )
         made += 1
     return made
+
+
+def load(city, *, seed: int, scale: str, stdout) -> None:
+    """The demo programme and events (with registrations); the demo organiser also manages the first demo
+    organisation's members (invites, roles)."""
+    counts = create_demo_events(city, seed=seed)
+    first = Organisation.objects.filter(city=city, is_demo=True).order_by("pk").first()
+    if first is not None:
+        first.members.get_or_create(user=User.objects.get(email=DEMO_ORGANISER), defaults={"role": "manager"})
+    stdout.write(
+        f"Demo events: {counts['programmes']} programme(s), {counts['events']} event(s) created"
+        + ("" if counts["events"] else " (already there)")
+    )

@@ -178,3 +178,12 @@ def _walk(consultation, state, actor, programmes, rng, city) -> None:
     services.start_project(
         actor=actor, consultation=c, offers=[offer] if offer else [], events=[], expected_version=c.version
     )
+
+
+def load(city, *, seed: int, scale: str, stdout) -> None:
+    """The demo funding programmes and consultations."""
+    counts = create_demo_funding(city, seed=seed)
+    stdout.write(
+        f"Demo funding advice: {counts['programmes']} programme(s), {counts['consultations']} consultation(s)"
+        + ("" if counts["consultations"] else " (already there)")
+    )

@@ -190,3 +190,16 @@ def _places(rng: random.Random, places, weights) -> list:
         return [first]
     same_district = [n for n in places if n.district_id == first.district_id and n.pk != first.pk]
     return [first, rng.choice(same_district)] if same_district else [first]
+
+
+SCALES = {"city": (300, 1000), "bench": (3000, 50_000)}  # (organisations, offers)
+
+
+def load(city, *, seed: int, scale: str, stdout) -> None:
+    """The demo organisations and offers, as many as the scale asks for."""
+    organisations, offers = SCALES[scale]
+    counts = create_demo_offers(city, seed=seed, organisations=organisations, offers=offers)
+    stdout.write(
+        f"Demo offers: {counts['organisations']} organisation(s), {counts['offers']} offer(s) created"
+        + ("" if counts["offers"] else " (already there)")
+    )

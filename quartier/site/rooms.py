@@ -2,8 +2,9 @@
 
 A room is a Django app under quartier/ that contributes to the site only through modules with agreed names, each
 optional: `urls/public.py` and `urls/workspace.py` (a list `urlpatterns`), `api.py` (a list `routers`),
-`menu.py` (a list `ENTRIES`), `demo.py` (a function `load(city, *, scale, stdout)`). Adding a room means writing its
-package and one line here; docs/architecture.md describes the layers and the conventions.
+`menu.py` (a list `ENTRIES` of core.navigation.MenuEntry), `demo.py` (a function
+`load(city, *, seed, scale, stdout)`). Adding a room means writing its package and one line here;
+docs/architecture.md describes the layers and the conventions.
 
 This module holds data only: the settings import it for INSTALLED_APPS.
 """

@@ -32,7 +32,7 @@ from quartier.offers.permissions import sees_coverage
 from quartier.offers.selectors import editable_by, visible
 from quartier.places.models import District
 from quartier.suggestions import selectors as suggestion_selectors
-from quartier.suggestions.views.workspace import handles_suggestions
+from quartier.suggestions.permissions import handles_suggestions
 from quartier.suggestions.workflow import OPEN as SUGGESTION_OPEN
 
 REVIEWER_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN}

@@ -7,10 +7,10 @@ from django.urls import include, path
 
 from quartier.accounts import sessions as account_sessions
 from quartier.core import views as core_views
-from quartier.places.views import public as places_public
-from quartier.site import views as site_views
 from quartier.site.api import api
 from quartier.site.rooms import contributions
+from quartier.site.views import public as site_public
+from quartier.site.views import workspace as site_workspace
 
 handler400 = "quartier.core.views.bad_request"
 handler403 = "quartier.core.views.permission_denied"
@@ -18,16 +18,18 @@ handler404 = "quartier.core.views.page_not_found"
 handler500 = "quartier.core.views.server_error"
 
 public_patterns = [
-    path("", places_public.home, name="home"),
-    path("impressum/", places_public.imprint, name="imprint"),
-    path("datenschutz/", places_public.privacy, name="privacy"),
-    path("barrierefreiheit/", places_public.accessibility, name="accessibility"),
-    path("barrierefreiheit/feedback/", places_public.accessibility_feedback, name="accessibility_feedback"),
+    path("", site_public.home, name="home"),
+    path("impressum/", site_public.imprint, name="imprint"),
+    path("datenschutz/", site_public.privacy, name="privacy"),
+    path("barrierefreiheit/", site_public.accessibility, name="accessibility"),
+    path("barrierefreiheit/feedback/", site_public.accessibility_feedback, name="accessibility_feedback"),
+    path("bezirke/<str:number>/", site_public.district_detail, name="district"),
+    path("stadtteile/<slug:slug>/", site_public.neighbourhood_detail, name="neighbourhood"),
     *contributions("urls.public", "urlpatterns"),
 ]
 
 workspace_patterns = [
-    path("", site_views.workspace_home, name="home"),
+    path("", site_workspace.workspace_home, name="home"),
     *contributions("urls.workspace", "urlpatterns"),
 ]
 

@@ -122,3 +122,9 @@ def create_demo_suggestions(city, *, seed: int, count: int = 40) -> int:
                 )
         made += 1
     return made
+
+
+def load(city, *, seed: int, scale: str, stdout) -> None:
+    """The demo suggestions."""
+    made = create_demo_suggestions(city, seed=seed)
+    stdout.write(f"Demo suggestions: {made} created" + ("" if made else " (already there)"))

@@ -6,8 +6,8 @@ import re
 
 from django.core.management import call_command
 
+from quartier.accounts.demo import DEMO_PASSWORD
 from quartier.accounts.models import Membership, Role
-from quartier.core.management.commands.load_demo import DEMO_PASSWORD
 
 
 def test_every_printed_demo_login_works_and_every_role_has_one(client, essen):

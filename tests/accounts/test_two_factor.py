@@ -638,7 +638,7 @@ def test_printed_demo_logins_work_with_the_password_alone_while_the_installation
 
     from django.core.management import call_command
 
-    from quartier.core.management.commands.load_demo import DEMO_PASSWORD
+    from quartier.accounts.demo import DEMO_PASSWORD
 
     out = io.StringIO()
     call_command("load_demo", stdout=out)

@@ -65,7 +65,7 @@ def test_log_records_lose_the_request_and_personal_data():
 def test_a_500_is_our_page_and_the_log_names_no_person(client, essen, monkeypatch):
     import io
 
-    from quartier.places.views import public
+    from quartier.site.views import public
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated failure for anna@example.org")

@@ -30,7 +30,6 @@ from .. import permissions, selectors, services
 from ..coverage import Coverage, coverage
 from ..forms.workspace import OfferCoverageFilterForm, OfferManageForm
 from ..models import Offer
-from ..permissions import sees_coverage  # noqa: F401 - read by the workspace navigation (templatetags/offer_nav.py)
 
 LIST_LIMIT = 500
 

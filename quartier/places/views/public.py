@@ -1,30 +1,21 @@
-"""Public pages: the finder, districts, Stadtteile, vCards and the legal pages."""
+"""Public pages: the finder, the district list, a Stadtteil's contact card, the data sources, and the SVG map
+the other rooms' pages draw (the home page, legal pages and district hub are quartier/site/views/public.py)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_safe
-
-from quartier.core import ratelimit
-from quartier.events.selectors import coming_occurrences, current_programmes
-from quartier.offers.selectors import OfferFilters, public_search
-from quartier.suggestions.selectors import published as published_suggestions
+from django.views.decorators.http import require_safe
 
 from .. import finder, selectors
-from ..forms.public import AccessibilityFeedbackForm, FinderForm
-from ..models import Neighbourhood
-from ..services import accessibility_feedback_send
+from ..forms.public import FinderForm
 from ..svgmap import map_geometry
 from ..vcard import vcard_for_contacts
 
@@ -95,44 +86,6 @@ def _map(
     }
 
 
-def _coming(city, *, district=None, neighbourhood=None) -> dict:
-    """The next events and some offers of a district or Stadtteil, with links to the filtered lists (bounded:
-    one query for the events, two for the offers with their Stadtteile)."""
-    if neighbourhood is not None:
-        offer_filters, query = (
-            OfferFilters(neighbourhood=neighbourhood.pk),
-            f"neighbourhood={neighbourhood.pk}",
-        )
-    else:
-        offer_filters, query = OfferFilters(district=district.pk), f"district={district.pk}"
-    offers = public_search(city, offer_filters).prefetch_related(
-        Prefetch("neighbourhoods", queryset=Neighbourhood.objects.defer("boundary").order_by("name"))
-    )
-    return {
-        "coming_events": coming_occurrences(
-            city=city, district=district, neighbourhood=neighbourhood, limit=5
-        ),
-        "offers": list(offers[:5]),
-        "events_url": f"{reverse('public:events')}?{query}",
-        "offers_url": f"{reverse('public:offers')}?{query}",
-        "place_name": (neighbourhood or district).name,
-    }
-
-
-def _programmes(city, district=None):
-    return current_programmes(city, district=district)
-
-
-@require_safe
-def home(request):
-    city = _city_or_404(request)
-    return render(
-        request,
-        "places/public/home.html",
-        {"form": FinderForm(), "map": _map(city), "programmes": _programmes(city)},
-    )
-
-
 @require_safe
 def find(request):
     """The finder's answer page for ?q=TEXT or ?lat=..&lon=.. (works without JavaScript)."""
@@ -181,43 +134,6 @@ def district_list(request):
 
 
 @require_safe
-def district_detail(request, number: str):
-    city = _city_or_404(request)
-    district = selectors.district_detail(city, number)
-    if district is None:
-        raise Http404(_("Diesen Stadtbezirk gibt es nicht."))
-    return render(
-        request,
-        "places/public/district_detail.html",
-        {
-            "district": district,
-            "map": _map(city, district_ids=[district.pk]),
-            "published_suggestions": list(published_suggestions(city, district=district)[:5]),
-            "programmes": _programmes(city, district),
-            **_coming(city, district=district),
-        },
-    )
-
-
-@require_safe
-def neighbourhood_detail(request, slug: str):
-    city = _city_or_404(request)
-    neighbourhood = selectors.neighbourhood_detail(city, slug)
-    if neighbourhood is None:
-        raise Http404(_("Diesen Stadtteil gibt es nicht."))
-    return render(
-        request,
-        "places/public/neighbourhood_detail.html",
-        {
-            "neighbourhood": neighbourhood,
-            "contacts": neighbourhood.district.contacts.all(),
-            "map": _map(city, selected_ids=[neighbourhood.pk], district_ids=[neighbourhood.district_id]),
-            **_coming(city, neighbourhood=neighbourhood),
-        },
-    )
-
-
-@require_safe
 @cache_control(max_age=3600, public=True)
 def neighbourhood_vcard(request, slug: str):
     city = _city_or_404(request)
@@ -231,24 +147,6 @@ def neighbourhood_vcard(request, slug: str):
 
 
 @require_safe
-def imprint(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/imprint.html", {"operator": getattr(city, "operator", None)})
-
-
-@require_safe
-def privacy(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/privacy.html", {"operator": getattr(city, "operator", None)})
-
-
-@require_safe
-def accessibility(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/accessibility.html", {"operator": getattr(city, "operator", None)})
-
-
-@require_safe
 def data_sources(request):
     city = _city_or_404(request)
     gaps = selectors.reference_data_gaps(city)
@@ -257,30 +155,3 @@ def data_sources(request):
         "places/public/data_sources.html",
         {"gaps": gaps, "city_pairs": list(selectors.city_added_pairs(city))},
     )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def accessibility_feedback(request):
-    """The feedback channel of the accessibility statement."""
-    city = _city_or_404(request)
-    form = AccessibilityFeedbackForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if ratelimit.hit("a11y-feedback", ratelimit.client_identity(request), window=3600) > 10:
-            form.add_error(
-                None,
-                _(
-                    "Sie haben in kurzer Zeit sehr viele Meldungen gesendet. Bitte versuchen Sie es später erneut."
-                ),
-            )
-            status = 429
-        elif form.is_valid():
-            if not form.cleaned_data.get("website"):  # honeypot filled: pretend success, send nothing
-                accessibility_feedback_send(
-                    city=city, **{k: form.cleaned_data[k] for k in ("message", "page", "email")}
-                )
-            messages.success(request, _("Vielen Dank. Ihre Meldung wurde weitergegeben."))
-            return redirect("public:accessibility")
-        else:
-            status = 400
-    return render(request, "places/public/accessibility_feedback.html", {"form": form}, status=status)

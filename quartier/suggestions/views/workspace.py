@@ -25,13 +25,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.models import Role
-from quartier.accounts.permissions import is_platform_admin, require_workspace, roles_in
+from quartier.accounts.permissions import require_workspace
 from quartier.core import listcache
 from quartier.core.audit import audit_record
 
 from .. import selectors, services, workflow
 from ..models import Suggestion
+from ..permissions import handles_suggestions
 from ..workspace_forms import (
     AssignForm,
     CloseForm,
@@ -46,12 +46,6 @@ from ..workspace_forms import (
 
 S = Suggestion.Status
 PAGE_SIZE = 50
-HANDLER_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN}
-
-
-def handles_suggestions(user, city) -> bool:
-    """Whether `user` receives suggestions in `city` at all (coordinators, fallback team, administrators)."""
-    return is_platform_admin(user) or bool(roles_in(user, city) & HANDLER_ROLES)
 
 
 def _require_handler(request) -> None:

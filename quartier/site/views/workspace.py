@@ -10,8 +10,7 @@ from quartier.accounts.permissions import require_workspace, roles_in
 from quartier.accounts.selectors import work_recipients_by_district
 from quartier.organisations.selectors import organisations_for
 from quartier.places.selectors import workspace_districts
-
-from .startpage import UPCOMING_DAYS, district_activity, waiting_for
+from quartier.site.startpage import UPCOMING_DAYS, district_activity, waiting_for
 
 
 @require_safe
