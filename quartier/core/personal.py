@@ -9,9 +9,11 @@ services of its app call the functions here, so that every such request behaves 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -159,14 +161,19 @@ def submit_once(
 # --- optimistic versions ---------------------------------------------------------------------------------------
 
 
-def lock(queryset: QuerySet, pk: int, *, expected_version: int | None) -> PersonalRequest:
-    """The row, locked until the transaction ends; `Conflict` if its version is not `expected_version`.
+def lock(
+    queryset: QuerySet, pk: int, *, expected_version: int | None, allowed: Callable | None = None
+) -> PersonalRequest:
+    """The row, locked until the transaction ends; PermissionDenied unless `allowed(row)` (when given), then
+    `Conflict` if its version is not `expected_version`.
 
     The version is compared under the lock, so of two changes made against the same version exactly one wins
     (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the write transaction, begun IMMEDIATE, serialises them).
     None skips the comparison (steps that add to a request rather than change it). Call inside a transaction.
     """
     locked = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if allowed is not None and not allowed(locked):
+        raise PermissionDenied
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(locked)
     return locked

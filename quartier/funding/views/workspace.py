@@ -223,11 +223,9 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Die Terminvorschläge wurden gespeichert und an die anfragende Person geschickt.")
     if action == "confirm":
-        # choose_slot has no optimistic lock of its own: compare the version the page showed first.
-        current = FundingConsultation.objects.get(pk=consultation.pk)
-        if current.version != version:
-            raise services.Conflict(current)
-        services.choose_slot(consultation=consultation, slot_id=data["slot"], actor=user)
+        services.choose_slot(
+            consultation=consultation, slot_id=data["slot"], actor=user, expected_version=version
+        )
         return _("Der Termin ist bestätigt.")
     if action == "advise":
         services.advise(
