@@ -7,3 +7,10 @@ class FundingConfig(AppConfig):
     label = "funding"
     verbose_name = _("Förderberatung")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from quartier.accounts.personal_data import register
+
+        from .personal_data import CONSULTATIONS
+
+        register(CONSULTATIONS)

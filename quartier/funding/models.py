@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier.core.formatting import format_when
 from quartier.core.models import TimeStampedModel
+from quartier.core.personal import PersonalRequest
 
 
 class FundingProgramme(TimeStampedModel):
@@ -52,14 +53,15 @@ class ProgrammeDeadline(models.Model):
         return f"{self.programme}: {format_when(self.date, 'SHORT_DATE_FORMAT')}"
 
 
-class FundingConsultation(TimeStampedModel):
+class FundingConsultation(TimeStampedModel, PersonalRequest):
     """A request for funding advice on a project idea, and its way to a running project.
 
     Purpose: advise the requester and keep the landscape of offers in view. Personal data: `contact_name`,
     `contact_email`, `contact_phone`, given with consent (`consent_at`) to arrange and hold the consultation.
     They are removed by `manage.py purge_funding_personal_data` like those of suggestions (DESIGN.md): 6 months
     after the consultation ends (rejected, withdrawn, or the project running), or 24 months after the last
-    activity. The idea itself stays, anonymised. Only a hash of the status-link token is kept.
+    activity. The idea itself stays, anonymised. Only a hash of the status-link token is kept. The consent,
+    version, status-link, submission and retention fields come from `core.personal.PersonalRequest`.
     """
 
     class Status(models.TextChoices):
@@ -77,6 +79,11 @@ class FundingConsultation(TimeStampedModel):
         FORM = "form", _("Formular")
         API = "api", _("Schnittstelle")
 
+    PERSONAL_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    EMAIL_FIELD = "contact_email"
+    ENDED_STATUSES = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.RUNNING})
+    STATUS_TOKEN_PURPOSE = "funding-status"
+
     city = models.ForeignKey(
         "places.City", on_delete=models.CASCADE, related_name="funding_consultations", verbose_name=_("Stadt")
     )
@@ -92,7 +99,6 @@ class FundingConsultation(TimeStampedModel):
     contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     contact_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
     contact_phone = models.CharField(_("Telefon"), max_length=40, blank=True)
-    consent_at = models.DateTimeField(_("Einwilligung am"))
     title = models.CharField(_("Titel der Projektidee"), max_length=200)
     description = models.TextField(_("Beschreibung"), max_length=10_000)
     target_groups = models.JSONField(_("Zielgruppen"), default=list, blank=True)
@@ -167,17 +173,6 @@ class FundingConsultation(TimeStampedModel):
         blank=True,
         verbose_name=_("entstandene Veranstaltungen"),
     )
-    version = models.PositiveIntegerField(_("Version"), default=1)
-    status_token_hash = models.CharField(
-        _("Statuslink (Prüfwert)"), max_length=64, unique=True, editable=False
-    )
-    status_link_expires_at = models.DateTimeField(_("Statuslink gültig bis"))
-    submission_key = models.CharField(_("Einreichungsschlüssel"), max_length=64, editable=False)
-    last_activity_at = models.DateTimeField(_("letzte Aktivität"), db_index=True)
-    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
-    personal_data_removed_at = models.DateTimeField(
-        _("persönliche Angaben gelöscht am"), null=True, blank=True
-    )
     is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
 
     class Meta:
@@ -193,10 +188,6 @@ class FundingConsultation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def has_personal_data(self) -> bool:
-        return bool(self.contact_name or self.contact_email or self.contact_phone)
 
 
 class ConsultationSlot(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quartier.accounts.models import Membership, Role
 from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
-from quartier.core.tokens import token_hash
+from quartier.core import personal
 
 from .models import FundingConsultation, FundingProgramme, ProgrammeDeadline
 from .permissions import handles_consultations
@@ -48,16 +48,11 @@ def consultation_for(user, city, pk: int) -> FundingConsultation | None:
 
 
 def by_status_token(token: str) -> FundingConsultation | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        FundingConsultation.objects.filter(
-            status_token_hash=token_hash(token), status_link_expires_at__gt=timezone.now()
-        )
-        .select_related("city", "district")
-        .defer("city__boundary", "district__boundary")
-        .first()
+    """The consultation the secret status link opens (core.personal.by_status_token); None if wrong or expired."""
+    rows = FundingConsultation.objects.select_related("city", "district").defer(
+        "city__boundary", "district__boundary"
     )
+    return personal.by_status_token(rows, token)
 
 
 def programmes(city) -> QuerySet[FundingProgramme]:

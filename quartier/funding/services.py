@@ -3,7 +3,6 @@ row each), appointments, and the personal-data rules. Mails are outbox rows writ
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -12,22 +11,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from quartier.accounts import personal_data
 from quartier.accounts.models import User
 from quartier.accounts.selectors import work_recipients
+from quartier.core import personal
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.languages import supported_language
-from quartier.core.tokens import token_hash
 from quartier.offers.models import TargetGroup
 
 from . import workflow
 from .models import ConsultationSlot, ConsultationStep, FundingConsultation, FundingProgramme
+from .personal_data import CONSULTATIONS
 from .selectors import consultation_for
 
 S = FundingConsultation.Status
@@ -38,17 +38,13 @@ MAX_SLOTS = 6
 MAX_AMOUNT = Decimal("99999999.99")
 
 
-class Conflict(Exception):
-    def __init__(self, current: FundingConsultation):
-        super().__init__("stale version")
-        self.current = current
+# Someone else changed the consultation since the form was loaded; `current` is what is stored now.
+Conflict = personal.Conflict
 
 
 def status_token_for(submission_key: str) -> str:
-    """Derived from the one-time submission key with the secret key, like the suggestions' status links."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"funding-status:{submission_key}".encode(), "sha256"
-    ).hexdigest()
+    """The status-link token of a submission (core.personal.status_token_for)."""
+    return personal.status_token_for(FundingConsultation.STATUS_TOKEN_PURPOSE, submission_key)
 
 
 def status_url(consultation: FundingConsultation) -> str:
@@ -176,46 +172,43 @@ def consultation_submit(
     """File a request for funding advice and route it to the district's coordinators (or the fallback team).
     Returns (consultation, status token, created); a submission key used before returns the first request."""
     cleaned = validate(city, request)
-    if not submission_key or len(submission_key) > 64:
-        raise ValidationError(
-            {"__all__": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")}
-        )
+    if key_error := personal.submission_key_error(submission_key):
+        raise ValidationError({"__all__": key_error})
     token = status_token_for(submission_key)
     now = timezone.now()
     places = cleaned.pop("neighbourhoods")
     programmes = cleaned.pop("programmes")
-    try:
-        with transaction.atomic():
-            consultation = FundingConsultation.objects.create(
-                city=city,
-                district=places[0].district,
-                consent_at=now,
-                language=supported_language(language or translation.get_language()),
-                channel=channel,
-                status_token_hash=token_hash(token),
-                status_link_expires_at=now + timedelta(days=settings.SUGGESTION_KEEP_INACTIVE_DAYS),
-                submission_key=submission_key,
-                last_activity_at=now,
-                **cleaned,
-            )
-            consultation.neighbourhoods.set(places)
-            consultation.districts.set({n.district_id for n in places})
-            consultation.programmes.set(programmes)
-            ConsultationStep.objects.create(consultation=consultation, to_status=S.REQUESTED)
-            audit_record(
-                actor=None,
-                action="funding.requested",
-                target=consultation,
-                changes={"channel": channel, "with_contact": consultation.has_personal_data},
-            )
-            if notify:
-                _notify_requested(consultation, token, status_url_for)
-    except IntegrityError:
-        existing = FundingConsultation.objects.filter(city=city, submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing, token, False
-    return consultation, token, True
+
+    def create() -> FundingConsultation:
+        consultation = FundingConsultation.objects.create(
+            city=city,
+            district=places[0].district,
+            consent_at=now,
+            language=supported_language(language or translation.get_language()),
+            channel=channel,
+            submission_key=submission_key,
+            last_activity_at=now,
+            **personal.status_link_fields(token, now),
+            **cleaned,
+        )
+        consultation.neighbourhoods.set(places)
+        consultation.districts.set({n.district_id for n in places})
+        consultation.programmes.set(programmes)
+        ConsultationStep.objects.create(consultation=consultation, to_status=S.REQUESTED)
+        audit_record(
+            actor=None,
+            action="funding.requested",
+            target=consultation,
+            changes={"channel": channel, "with_contact": consultation.has_personal_data},
+        )
+        if notify:
+            _notify_requested(consultation, token, status_url_for)
+        return consultation
+
+    consultation, created = personal.submit_once(
+        FundingConsultation, city=city, submission_key=submission_key, create=create
+    )
+    return consultation, token, created
 
 
 def _mail_requester(consultation: FundingConsultation, template: str, subject: str, **context) -> None:
@@ -249,17 +242,15 @@ def _notify_requested(consultation: FundingConsultation, token: str, status_url_
 
 
 def _locked(actor, consultation: FundingConsultation, expected_version: int | None) -> FundingConsultation:
+    """The consultation locked for this transaction; PermissionDenied outside the actor's scope (actor None: the
+    requester by the status link), Conflict when `expected_version` is no longer the stored one (compared under
+    the lock)."""
     if actor is not None and consultation_for(actor, consultation.city, consultation.pk) is None:
         raise PermissionDenied
-    locked = (
-        FundingConsultation.objects.select_for_update(of=("self",))
-        .select_related("city", "district")
-        .defer("city__boundary", "district__boundary")
-        .get(pk=consultation.pk)
+    rows = FundingConsultation.objects.select_related("city", "district").defer(
+        "city__boundary", "district__boundary"
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(locked)
-    return locked
+    return personal.lock(rows, consultation.pk, expected_version=expected_version)
 
 
 def _step(
@@ -270,9 +261,7 @@ def _step(
     if to_status in workflow.ENDED:
         locked.closed_at = timezone.now()
         fields.append("closed_at")
-    locked.version += 1
-    locked.last_activity_at = timezone.now()
-    locked.save(update_fields=[*fields, "status", "version", "last_activity_at", "updated_at"])
+    personal.save_change(locked, [*fields, "status"])
     ConsultationStep.objects.create(
         consultation=locked, from_status=from_status, to_status=to_status, actor=actor, message=message
     )
@@ -325,9 +314,12 @@ def propose_slots(
 
 
 @transaction.atomic
-def choose_slot(*, consultation, slot_id: int, actor=None) -> FundingConsultation:
-    """The requester (by the status link, actor None) or staff confirm one of the proposed times."""
-    locked = _locked(actor, consultation, None)
+def choose_slot(
+    *, consultation, slot_id: int, actor=None, expected_version: int | None = None
+) -> FundingConsultation:
+    """The requester (by the status link, actor None) or staff confirm one of the proposed times. Staff pass the
+    version their page showed; the requester's page has no version to compare (the workflow check decides)."""
+    locked = _locked(actor, consultation, expected_version)
     workflow.check(locked, S.APPOINTMENT_CONFIRMED, workflow.STAFF if actor else workflow.REQUESTER)
     slot = locked.slots.filter(pk=slot_id, is_withdrawn=False, starts_at__gt=timezone.now()).first()
     if slot is None:
@@ -444,9 +436,7 @@ def assign(*, actor, consultation, user, expected_version) -> FundingConsultatio
         )
     before = FundingConsultation.objects.get(pk=locked.pk)
     locked.assigned_to = user
-    locked.version += 1
-    locked.last_activity_at = timezone.now()
-    locked.save(update_fields=["assigned_to", "version", "last_activity_at", "updated_at"])
+    personal.save_change(locked, ["assigned_to"])
     audit_record(actor=actor, action="funding.assigned", target=locked, changes=model_changes(before, locked))
     return locked
 
@@ -462,66 +452,20 @@ def record_view(actor, consultation: FundingConsultation) -> None:
 
 def person_export(*, actor, consultations) -> list[dict]:
     """Everything stored about one person's consultations (DSGVO Art. 15), for the ones `actor` handles."""
-    rows = []
-    for c in consultations.prefetch_related("steps", "neighbourhoods", "slots"):
-        rows.append(
-            {
-                "id": c.pk,
-                "created_at": c.created_at.isoformat(),
-                "organisation_name": c.organisation_name,
-                "contact_name": c.contact_name,
-                "contact_email": c.contact_email,
-                "contact_phone": c.contact_phone,
-                "consent_at": c.consent_at.isoformat(),
-                "language": c.language,
-                "title": c.title,
-                "description": c.description,
-                "neighbourhoods": [n.name for n in c.neighbourhoods.all()],
-                "status": c.status,
-                "steps": [{"status": s.to_status, "at": s.created_at.isoformat()} for s in c.steps.all()],
-                "appointments": [
-                    {"starts_at": s.starts_at.isoformat(), "chosen": s.is_chosen} for s in c.slots.all()
-                ],
-            }
-        )
-        audit_record(actor=actor, action="funding.exported", target=c)
-    return rows
+    return personal_data.person_export(kind=CONSULTATIONS, actor=actor, requests=consultations)
 
 
-@transaction.atomic
 def erase_personal_data(*, actor, consultation, reason: str) -> FundingConsultation:
-    locked = FundingConsultation.objects.select_for_update().get(pk=consultation.pk)
-    locked.contact_name = locked.contact_email = locked.contact_phone = ""
-    locked.personal_data_removed_at = timezone.now()
-    locked.save(
-        update_fields=[
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "personal_data_removed_at",
-            "updated_at",
-        ]
+    """Remove the contact data (on request, or by the retention rule); the idea stays, anonymised."""
+    return personal_data.personal_data_erase(
+        kind=CONSULTATIONS, actor=actor, request=consultation, reason=reason
     )
-    audit_record(
-        actor=actor, action="funding.personal_data_erased", target=locked, changes={"reason": reason}
-    )
-    return locked
 
 
 def purge_personal_data(now=None) -> int:
     """Contact data goes 6 months after the consultation ended, or 24 months after the last activity."""
-    now = now or timezone.now()
-    ended_before = now - timedelta(days=settings.SUGGESTION_KEEP_CLOSED_DAYS)
-    inactive_before = now - timedelta(days=settings.SUGGESTION_KEEP_INACTIVE_DAYS)
-    due = (
-        FundingConsultation.objects.exclude(contact_name="", contact_email="", contact_phone="")
-        .filter(
-            Q(status__in=workflow.ENDED, closed_at__lt=ended_before) | Q(last_activity_at__lt=inactive_before)
-        )
-        .only("pk")
+    return personal.purge(
+        FundingConsultation,
+        lambda c: erase_personal_data(actor=None, consultation=c, reason="retention"),
+        now,
     )
-    count = 0
-    for consultation in due.iterator(chunk_size=500):
-        erase_personal_data(actor=None, consultation=consultation, reason="retention")
-        count += 1
-    return count

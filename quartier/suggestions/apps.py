@@ -8,4 +8,9 @@ class SuggestionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from quartier.accounts.personal_data import register
+
         from . import signals  # noqa: F401
+        from .personal_data import SUGGESTIONS
+
+        register(SUGGESTIONS)

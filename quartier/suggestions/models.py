@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from quartier.core.models import TimeStampedModel
+from quartier.core.personal import PersonalRequest
 
 
-class Suggestion(TimeStampedModel):
+class Suggestion(TimeStampedModel, PersonalRequest):
     """A resident's suggestion for a Stadtteil (or the whole city), and what became of it.
 
     Purpose: take up residents' ideas and tell them the outcome. Personal data: `name` and `email`, both optional
@@ -15,6 +16,7 @@ class Suggestion(TimeStampedModel):
     `manage.py purge_suggestion_personal_data` (DESIGN.md, personal data): 6 months after the suggestion is
     closed, or 24 months after the last activity if it never closes (QUARTIER_SUGGESTION_* settings). The
     suggestion itself stays, anonymised. No IP address is stored; only a hash of the status-link token is kept.
+    The consent, version, status-link, submission and retention fields come from `core.personal.PersonalRequest`.
     """
 
     class Topic(models.TextChoices):
@@ -44,6 +46,11 @@ class Suggestion(TimeStampedModel):
         FORM = "form", _("Formular")
         API = "api", _("Schnittstelle")
 
+    PERSONAL_FIELDS = ("name", "email")
+    EMAIL_FIELD = "email"
+    ENDED_STATUSES = frozenset({Status.CLOSED})
+    STATUS_TOKEN_PURPOSE = "suggestion-status"
+
     city = models.ForeignKey(
         "places.City", on_delete=models.CASCADE, related_name="suggestions", verbose_name=_("Stadt")
     )
@@ -72,7 +79,6 @@ class Suggestion(TimeStampedModel):
     )
     name = models.CharField(_("Name"), max_length=200, blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
-    consent_at = models.DateTimeField(_("Einwilligung am"))
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
@@ -86,22 +92,9 @@ class Suggestion(TimeStampedModel):
         related_name="assigned_suggestions",
         verbose_name=_("zuständig"),
     )
-    # Optimistic locking: every change raises the version; a change made against an older version is refused.
-    version = models.PositiveIntegerField(_("Version"), default=1)
-    status_token_hash = models.CharField(
-        _("Statuslink (Prüfwert)"), max_length=64, unique=True, editable=False
-    )
-    status_link_expires_at = models.DateTimeField(_("Statuslink gültig bis"))
-    # One submission (a form's one-time key, or the API's Idempotency-Key) makes one suggestion, never two.
-    submission_key = models.CharField(_("Einreichungsschlüssel"), max_length=64, editable=False)
     is_published = models.BooleanField(_("auf der Bezirksseite veröffentlicht"), default=False)
     published_text = models.TextField(_("veröffentlichter Text (ohne persönliche Angaben)"), blank=True)
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
-    last_activity_at = models.DateTimeField(_("letzte Aktivität"), db_index=True)
-    personal_data_removed_at = models.DateTimeField(
-        _("persönliche Angaben gelöscht am"), null=True, blank=True
-    )
     is_demo = models.BooleanField(_("Demo-Inhalt"), default=False)
 
     class Meta:
@@ -134,10 +127,6 @@ class Suggestion(TimeStampedModel):
 
     def __str__(self) -> str:
         return _("Vorschlag %(number)s") % {"number": self.pk}
-
-    @property
-    def has_personal_data(self) -> bool:
-        return bool(self.name or self.email)
 
 
 class SuggestionStep(models.Model):

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from quartier.accounts.permissions import can_use_workspace
 from quartier.accounts.selectors import work_scope
+from quartier.core import personal
 from quartier.core.text import as_id
-from quartier.core.tokens import token_hash
 
 from .models import Suggestion
 from .workflow import OPEN
@@ -89,17 +89,11 @@ def suggestion_for(user, city, pk: int) -> Suggestion | None:
 
 
 def by_status_token(token: str) -> Suggestion | None:
-    if not token or len(token) > 100:
-        return None
-    found = (
-        Suggestion.objects.filter(
-            status_token_hash=token_hash(token), status_link_expires_at__gt=timezone.now()
-        )
-        .select_related("neighbourhood", "district", "city")
-        .defer("neighbourhood__boundary", "district__boundary", "city__boundary")
-        .first()
+    """The suggestion the secret status link opens (core.personal.by_status_token); None if wrong or expired."""
+    rows = Suggestion.objects.select_related("neighbourhood", "district", "city").defer(
+        "neighbourhood__boundary", "district__boundary", "city__boundary"
     )
-    return found
+    return personal.by_status_token(rows, token)
 
 
 def published(city, *, district=None) -> QuerySet[Suggestion]:

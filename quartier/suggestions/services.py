@@ -6,28 +6,28 @@ an older version raises `Conflict` instead of silently overwriting someone else'
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from quartier.accounts import personal_data
 from quartier.accounts.models import User
 from quartier.accounts.selectors import work_recipients
+from quartier.core import personal
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.languages import supported_language
-from quartier.core.tokens import token_hash
 
 from . import workflow
 from .models import Suggestion, SuggestionNote, SuggestionStep
 from .permissions import can_handle, handlers
+from .personal_data import SUGGESTIONS
 from .readers import readers_sentence
 
 S = Suggestion.Status
@@ -36,23 +36,13 @@ MAX_TEXT = 5000
 MAX_NAME = 200
 
 
-class Conflict(Exception):
-    """Someone else changed the suggestion since the form was loaded; `current` is what is stored now."""
-
-    def __init__(self, current: Suggestion):
-        super().__init__("conflict")
-        self.current = current
+# Someone else changed the suggestion since the form was loaded; `current` is what is stored now.
+Conflict = personal.Conflict
 
 
 def status_token_for(submission_key: str) -> str:
-    """The status-link token of a submission, derived from its one-time key with the secret key.
-
-    Derived rather than random so that a repeated submission (a double click, a retried API call) can show the
-    same link again; only its hash is stored. The key itself is random (form) or bound to the body (API).
-    """
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"suggestion-status:{submission_key}".encode(), "sha256"
-    ).hexdigest()
+    """The status-link token of a submission (core.personal.status_token_for)."""
+    return personal.status_token_for(Suggestion.STATUS_TOKEN_PURPOSE, submission_key)
 
 
 def _clean_text(value, field: str, *, minimum: int, maximum: int, errors: dict) -> str:
@@ -103,51 +93,48 @@ def suggestion_submit(
         errors["neighbourhood"] = _("Der Stadtteil gehört zu einer anderen Stadt.")
     if consent is not True:
         errors["consent"] = _("Bitte stimmen Sie der Verarbeitung Ihres Vorschlags zu.")
-    if not submission_key or len(submission_key) > 64:
-        errors["__all__"] = _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")
+    if key_error := personal.submission_key_error(submission_key):
+        errors["__all__"] = key_error
     if errors:
         raise ValidationError(errors)
 
     token = status_token_for(submission_key)
     now = timezone.now()
     language = supported_language(language or translation.get_language())
-    try:
-        with transaction.atomic():
-            suggestion = Suggestion.objects.create(
-                city=city,
-                neighbourhood=neighbourhood,
-                district=neighbourhood.district if neighbourhood is not None else None,
-                text=text,
-                topic=topic,
-                name=name,
-                email=email,
-                language=language,
-                channel=channel,
-                consent_at=now,
-                status_token_hash=token_hash(token),
-                status_link_expires_at=now + timedelta(days=settings.SUGGESTION_KEEP_INACTIVE_DAYS),
-                submission_key=submission_key,
-                last_activity_at=now,
-            )
-            SuggestionStep.objects.create(suggestion=suggestion, to_status=S.RECEIVED)
-            audit_record(
-                actor=None,
-                action="suggestion.received",
-                target=suggestion,
-                changes={"channel": channel, "with_contact": bool(name or email)},
-            )
-            if notify:
-                # The mails are outbox rows (core.mail) written in the same transaction: a suggestion is never
-                # stored without its notifications, nor the other way round, and it costs no second commit.
-                _notify_submitted(suggestion, token, status_url_for)
-    except IntegrityError:
-        # A key used before (a double click, a retried request), or the same key at the same moment: the
-        # unique constraint on (city, submission_key) decides, and the first suggestion is the answer.
-        existing = Suggestion.objects.filter(city=city, submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing, token, False
-    return suggestion, token, True
+
+    def create() -> Suggestion:
+        suggestion = Suggestion.objects.create(
+            city=city,
+            neighbourhood=neighbourhood,
+            district=neighbourhood.district if neighbourhood is not None else None,
+            text=text,
+            topic=topic,
+            name=name,
+            email=email,
+            language=language,
+            channel=channel,
+            consent_at=now,
+            submission_key=submission_key,
+            last_activity_at=now,
+            **personal.status_link_fields(token, now),
+        )
+        SuggestionStep.objects.create(suggestion=suggestion, to_status=S.RECEIVED)
+        audit_record(
+            actor=None,
+            action="suggestion.received",
+            target=suggestion,
+            changes={"channel": channel, "with_contact": bool(name or email)},
+        )
+        if notify:
+            # The mails are outbox rows (core.mail) written in the same transaction: a suggestion is never
+            # stored without its notifications, nor the other way round, and it costs no second commit.
+            _notify_submitted(suggestion, token, status_url_for)
+        return suggestion
+
+    suggestion, created = personal.submit_once(
+        Suggestion, city=city, submission_key=submission_key, create=create
+    )
+    return suggestion, token, created
 
 
 def _notify_submitted(suggestion: Suggestion, token: str, status_url_for) -> None:
@@ -189,23 +176,18 @@ def notify_handlers(suggestion: Suggestion) -> list[str]:
 
 
 def _locked(actor, suggestion: Suggestion, expected_version: int | None) -> Suggestion:
-    locked = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("city", "district", "neighbourhood")
-        .defer("city__boundary", "district__boundary", "neighbourhood__boundary")
-        .get(pk=suggestion.pk)
+    """The suggestion locked for this transaction; PermissionDenied outside the actor's scope, Conflict when
+    `expected_version` is no longer the stored one (compared under the lock)."""
+    rows = Suggestion.objects.select_related("city", "district", "neighbourhood").defer(
+        "city__boundary", "district__boundary", "neighbourhood__boundary"
     )
-    if not can_handle(actor, locked):
-        raise PermissionDenied
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(locked)
-    return locked
+    return personal.lock(
+        rows, suggestion.pk, expected_version=expected_version, allowed=lambda row: can_handle(actor, row)
+    )
 
 
 def _save(actor, locked: Suggestion, before: Suggestion, action: str, fields: list[str]) -> Suggestion:
-    locked.version += 1
-    locked.last_activity_at = timezone.now()
-    locked.save(update_fields=[*fields, "version", "last_activity_at", "updated_at"])
+    personal.save_change(locked, fields)
     audit_record(actor=actor, action=action, target=locked, changes=model_changes(before, locked))
     return locked
 
@@ -371,64 +353,22 @@ def record_view(actor, suggestion: Suggestion) -> None:
 
 def person_export(*, actor, suggestions) -> list[dict]:
     """Everything stored about one person's suggestions (DSGVO Art. 15), for the ones `actor` handles."""
-    rows = []
-    for s in suggestions:
-        rows.append(
-            {
-                "id": s.pk,
-                "created_at": s.created_at.isoformat(),
-                "name": s.name,
-                "email": s.email,
-                "consent_at": s.consent_at.isoformat(),
-                "language": s.language,
-                "text": s.text,
-                "topic": s.topic,
-                "neighbourhood": s.neighbourhood.name if s.neighbourhood else None,
-                "status": s.status,
-                "outcome": s.outcome,
-                "public_answer": s.public_answer,
-                "steps": [{"status": st.to_status, "at": st.created_at.isoformat()} for st in s.steps.all()],
-            }
-        )
-        audit_record(actor=actor, action="suggestion.exported", target=s)
-    return rows
+    return personal_data.person_export(kind=SUGGESTIONS, actor=actor, requests=suggestions)
 
 
-@transaction.atomic
 def erase_personal_data(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Remove name and e-mail (on request, or by the retention rule); the suggestion stays, anonymised."""
-    locked = Suggestion.objects.select_for_update(of=("self",)).get(pk=suggestion.pk)
-    if actor is not None and not can_handle(actor, locked):
-        raise PermissionDenied
-    if not locked.has_personal_data:
-        return locked
-    locked.name = ""
-    locked.email = ""
-    locked.personal_data_removed_at = timezone.now()
-    locked.version += 1
-    locked.save(update_fields=["name", "email", "personal_data_removed_at", "version", "updated_at"])
-    audit_record(
-        actor=actor, action="suggestion.personal_data_erased", target=locked, changes={"reason": reason}
-    )
-    return locked
+    return personal_data.personal_data_erase(kind=SUGGESTIONS, actor=actor, request=suggestion, reason=reason)
 
 
 def purge_personal_data(now=None) -> int:
     """Apply the retention rule (DESIGN.md): contact data goes 6 months after closing, or 24 months after the
     last activity if the suggestion never closes (QUARTIER_SUGGESTION_KEEP_* settings)."""
-    now = now or timezone.now()
-    closed_before = now - timedelta(days=settings.SUGGESTION_KEEP_CLOSED_DAYS)
-    inactive_before = now - timedelta(days=settings.SUGGESTION_KEEP_INACTIVE_DAYS)
-    due = (
-        Suggestion.objects.exclude(name="", email="")
-        .filter(Q(status=S.CLOSED, closed_at__lt=closed_before) | Q(last_activity_at__lt=inactive_before))
-        .only("pk")
+    return personal.purge(
+        Suggestion,
+        lambda s: erase_personal_data(actor=None, suggestion=s, reason="retention"),
+        now,
     )
-    count = 0
-    for suggestion in due.iterator(chunk_size=500):
-        erase_personal_data(actor=None, suggestion=suggestion, reason="retention")
-        count += 1
-    return count
 
 
 def send_digests(now=None) -> int:

@@ -223,12 +223,6 @@ class NoteForm(forms.Form):
     text = _text(_("Neue Notiz"), rows=3)
 
 
-class PersonForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-Mail-Adresse der Person"), max_length=254, widget=forms.EmailInput(attrs=INPUT)
-    )
-
-
 class NotificationForm(forms.ModelForm):
     class Meta:
         model = User

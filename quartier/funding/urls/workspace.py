@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from quartier.funding.views import person, workspace
+from quartier.accounts.personal_data_views import person_request
+from quartier.funding.views import workspace
 
 urlpatterns = [
-    path("foerderberatung/auskunft-und-loeschung/", person.funding_person, name="funding_person"),
+    path(
+        "foerderberatung/auskunft-und-loeschung/", person_request, {"kind": "funding"}, name="funding_person"
+    ),
     path("foerderberatung/", workspace.consultation_list, name="funding"),
     path(
         "foerderberatung/meine-organisationen/",

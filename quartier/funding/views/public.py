@@ -13,19 +13,17 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from quartier.accounts.selectors import work_recipients
 from quartier.core import ratelimit
-from quartier.core.languages import language_name
 from quartier.core.tokens import secret_page
 from quartier.offers import search
-from quartier.offers.models import OfferCategory, TargetGroup
+from quartier.offers.models import OfferCategory
 from quartier.places.views.public import _city_or_404
 
-from .. import comparison, selectors, services, workflow
+from .. import comparison, reasons, selectors, services, workflow
 from ..forms import FundingForm, new_form_key
 from ..models import FundingConsultation
 
@@ -33,39 +31,6 @@ S = FundingConsultation.Status
 STATUS_LOOKUPS_PER_HOUR = 30
 STATUS_URL_NAME = "public:funding_status"
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
-
-# German names of the thesaurus' concepts (funding.thesaurus.CONCEPTS), for the reason "gleiches Thema".
-TOPICS = {
-    "conversation": gettext_lazy("Gespräch"),
-    "language": gettext_lazy("Sprache"),
-    "course": gettext_lazy("Kurs"),
-    "homework": gettext_lazy("Hausaufgaben"),
-    "school": gettext_lazy("Schule"),
-    "counselling": gettext_lazy("Beratung"),
-    "legal": gettext_lazy("Rechtsfragen"),
-    "debt": gettext_lazy("Geld und Schulden"),
-    "trauma": gettext_lazy("seelische Belastung"),
-    "health": gettext_lazy("Gesundheit"),
-    "job": gettext_lazy("Arbeit und Beruf"),
-    "digital": gettext_lazy("Digitales"),
-    "sport": gettext_lazy("Sport"),
-    "youth_room": gettext_lazy("Jugendtreff"),
-    "music": gettext_lazy("Musik"),
-    "culture": gettext_lazy("Kultur"),
-    "meeting": gettext_lazy("Begegnung"),
-    "mentoring": gettext_lazy("Patenschaft"),
-    "reading": gettext_lazy("Lesen"),
-    "childcare": gettext_lazy("Kinderbetreuung"),
-    "kita": gettext_lazy("Kita"),
-    "translation": gettext_lazy("Sprachmittlung"),
-    "sewing": gettext_lazy("Nähen"),
-    "cooking": gettext_lazy("Kochen"),
-    "garden": gettext_lazy("Garten"),
-    "evening": gettext_lazy("Abendtermine"),
-    "girls": gettext_lazy("Mädchen"),
-    "fathers": gettext_lazy("Väter"),
-    "mothers": gettext_lazy("Mütter"),
-}
 
 
 def _join(names: list[str]) -> str:
@@ -86,25 +51,13 @@ def _spellings(*texts: str) -> dict[str, str]:
     return spelled
 
 
-def _reason_text(reason: dict, categories: dict[str, str], spelled: dict[str, str]) -> str | None:
-    kind = reason.get("kind")
-    if kind == "shared_words":
-        words = [spelled.get(w) or spelled.get(search.stem(w)) or w for w in reason["words"]]
-        return _("gemeinsame Wörter: %(words)s") % {"words": ", ".join(dict.fromkeys(words))}
-    if kind == "same_topic":
-        topics = [str(TOPICS[t]) for t in reason["topics"] if t in TOPICS]
-        return _("gleiches Thema: %(topics)s") % {"topics": ", ".join(topics)} if topics else None
-    if kind == "same_target_group":
-        labels = dict(TargetGroup.choices)
-        groups = [str(labels.get(g, g)) for g in reason["target_groups"]]
-        return _("gleiche Zielgruppe: %(groups)s") % {"groups": ", ".join(groups)}
-    if kind == "same_category":
-        name = categories.get(reason["category"], reason["category"])
-        return _("gleiche Kategorie: %(category)s") % {"category": name}
-    if kind == "same_language":
-        names = [language_name(code) for code in reason["languages"]]
-        return _("gleiche Sprache: %(languages)s") % {"languages": ", ".join(names)}
-    return None
+def _speller(spelled: dict[str, str]):
+    """The shared words as the requester wrote them (each once), for reasons.reason_text."""
+
+    def spell(words: list[str]) -> list[str]:
+        return list(dict.fromkeys(spelled.get(w) or spelled.get(search.stem(w)) or w for w in words))
+
+    return spell
 
 
 def _comparison(request, city, form: FundingForm) -> dict:
@@ -122,14 +75,13 @@ def _comparison(request, city, form: FundingForm) -> dict:
     items = []
     for item in found["items"]:
         spelled = _spellings(data["title"], data["description"], item["title"])
-        reasons = (_reason_text(r, categories, spelled) for r in item["reasons"])
         items.append(
             {
                 "kind": item["kind"],
                 "kind_label": _("Angebot") if item["kind"] == "offer" else _("Veranstaltung"),
                 "title": item["title"],
                 "url": item["url"],
-                "reasons": [t for t in reasons if t],
+                "reasons": reasons.reason_texts(item["reasons"], categories, _speller(spelled)),
             }
         )
     gaps = []

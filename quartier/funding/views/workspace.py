@@ -16,15 +16,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.accounts.permissions import require_workspace
-from quartier.core.languages import language_name
 from quartier.offers.models import OfferCategory, TargetGroup
 
-from .. import comparison, selectors, services, workflow
+from .. import comparison, reasons, selectors, services, workflow
 from ..models import ConsultationSlot, FundingConsultation, ProgrammeDeadline
 from ..permissions import handles_consultations
 from ..workspace_forms import (
@@ -44,39 +42,6 @@ from ..workspace_forms import (
 S = FundingConsultation.Status
 PAGE_SIZE = 50
 MAX_PK = 2**31 - 1
-
-# The thesaurus' concepts (thesaurus.CONCEPTS) in words, for the reasons of the comparison.
-TOPICS = {
-    "conversation": gettext_lazy("Gespräch und Austausch"),
-    "language": gettext_lazy("Sprache"),
-    "course": gettext_lazy("Kurs und Lernen"),
-    "homework": gettext_lazy("Hausaufgabenhilfe"),
-    "school": gettext_lazy("Schule"),
-    "counselling": gettext_lazy("Beratung"),
-    "legal": gettext_lazy("Recht und Aufenthalt"),
-    "debt": gettext_lazy("Schulden und Geld"),
-    "trauma": gettext_lazy("seelische Gesundheit"),
-    "health": gettext_lazy("Gesundheit"),
-    "job": gettext_lazy("Arbeit und Ausbildung"),
-    "digital": gettext_lazy("Digitales"),
-    "sport": gettext_lazy("Sport und Bewegung"),
-    "youth_room": gettext_lazy("Jugendtreff"),
-    "music": gettext_lazy("Musik"),
-    "culture": gettext_lazy("Kultur"),
-    "meeting": gettext_lazy("Treffpunkt und Begegnung"),
-    "mentoring": gettext_lazy("Patenschaft und Begleitung"),
-    "reading": gettext_lazy("Lesen"),
-    "childcare": gettext_lazy("Kinderbetreuung"),
-    "kita": gettext_lazy("Kita"),
-    "translation": gettext_lazy("Übersetzen und Dolmetschen"),
-    "sewing": gettext_lazy("Nähen"),
-    "cooking": gettext_lazy("Kochen"),
-    "garden": gettext_lazy("Garten"),
-    "evening": gettext_lazy("Abendangebot"),
-    "girls": gettext_lazy("Mädchen"),
-    "fathers": gettext_lazy("Väter"),
-    "mothers": gettext_lazy("Mütter"),
-}
 
 
 def _require_handler(request) -> None:
@@ -258,11 +223,9 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Die Terminvorschläge wurden gespeichert und an die anfragende Person geschickt.")
     if action == "confirm":
-        # choose_slot has no optimistic lock of its own: compare the version the page showed first.
-        current = FundingConsultation.objects.get(pk=consultation.pk)
-        if current.version != version:
-            raise services.Conflict(current)
-        services.choose_slot(consultation=consultation, slot_id=data["slot"], actor=user)
+        services.choose_slot(
+            consultation=consultation, slot_id=data["slot"], actor=user, expected_version=version
+        )
         return _("Der Termin ist bestätigt.")
     if action == "advise":
         services.advise(
@@ -326,28 +289,6 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _reason_texts(reasons: list[dict], categories: dict[str, str]) -> list[str]:
-    groups = dict(TargetGroup.choices)
-    texts = []
-    for reason in reasons:
-        kind = reason.get("kind")
-        if kind == "shared_words":
-            texts.append(_("gemeinsame Wörter: %(words)s") % {"words": ", ".join(reason["words"])})
-        elif kind == "same_topic":
-            topics = ", ".join(str(TOPICS.get(t, t)) for t in reason["topics"])
-            texts.append(_("gleiches Thema: %(topics)s") % {"topics": topics})
-        elif kind == "same_target_group":
-            names = ", ".join(str(groups.get(g, g)) for g in reason["target_groups"])
-            texts.append(_("gleiche Zielgruppe: %(groups)s") % {"groups": names})
-        elif kind == "same_category":
-            name = categories.get(reason["category"], reason["category"])
-            texts.append(_("gleiche Kategorie: %(category)s") % {"category": name})
-        elif kind == "same_language":
-            names = ", ".join(language_name(code) for code in reason["languages"])
-            texts.append(_("gleiche Sprache: %(languages)s") % {"languages": names})
-    return texts
-
-
 def _gap_text(gap: dict) -> str:
     places = ", ".join(gap.get("neighbourhoods", []))
     if gap.get("kind") == "category":
@@ -370,7 +311,8 @@ def _comparison(request, consultation: FundingConsultation, neighbourhoods) -> d
     categories = dict(OfferCategory.objects.filter(city=request.city).values_list("slug", "name"))
     return {
         "items": [
-            {**item, "reason_texts": _reason_texts(item["reasons"], categories)} for item in result["items"]
+            {**item, "reason_texts": reasons.reason_texts(item["reasons"], categories)}
+            for item in result["items"]
         ],
         "gaps": [_gap_text(g) for g in result["gaps"]],
     }

@@ -2,11 +2,17 @@
 
 from django.urls import path
 
+from quartier.accounts.personal_data_views import person_request
 from quartier.suggestions.views import workspace
 
 urlpatterns = [
     path("vorschlaege/", workspace.suggestion_list, name="suggestions"),
     path("vorschlaege/<int:pk>/", workspace.suggestion_detail, name="suggestion"),
-    path("vorschlaege/auskunft-und-loeschung/", workspace.suggestion_person, name="suggestion_person"),
+    path(
+        "vorschlaege/auskunft-und-loeschung/",
+        person_request,
+        {"kind": "suggestions"},
+        name="suggestion_person",
+    ),
     path("benachrichtigungen/", workspace.notification_settings, name="notifications"),
 ]

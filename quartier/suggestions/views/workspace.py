@@ -6,14 +6,11 @@ Every lookup of a suggestion goes through `selectors.suggestion_for`, so a sugge
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +18,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -39,7 +35,6 @@ from ..workspace_forms import (
     InboxFilterForm,
     NoteForm,
     NotificationForm,
-    PersonForm,
     ProgressForm,
     PublishForm,
 )
@@ -307,60 +302,6 @@ def suggestion_detail(request, pk: int):
             "notes": suggestion.notes.select_related("author"),
             "conflict": conflict,
         },
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-@never_cache
-def suggestion_person(request):
-    """Requests for access and erasure (DSGVO Art. 15 and 17): find, export and erase one person's suggestions.
-
-    The address is sent by POST only, so that it never lands in a URL or an access log.
-    """
-    _require_handler(request)
-    action = request.POST.get("action", "find") if request.method == "POST" else None
-    form = PersonForm(request.POST if action else None)
-    status, found, confirm = 200, None, False
-    if action and action not in {"find", "export", "erase"}:
-        messages.error(request, _("Unbekannte Aktion."))
-        status = 400
-    elif action and not form.is_valid():
-        status = 400
-    elif action:
-        email = form.cleaned_data["email"]
-        found = selectors.by_person(request.user, request.city, email).prefetch_related("steps")
-        if action == "export":
-            rows = services.person_export(actor=request.user, suggestions=found)
-            response = HttpResponse(
-                json.dumps({"email": email, "suggestions": rows}, ensure_ascii=False, indent=2),
-                content_type="application/json; charset=utf-8",
-            )
-            response["Content-Disposition"] = 'attachment; filename="vorschlaege-auskunft.json"'
-            return response
-        if action == "erase" and request.POST.get("confirm") == "yes":
-            with transaction.atomic():
-                erased = [
-                    services.erase_personal_data(actor=request.user, suggestion=s, reason="request")
-                    for s in found.select_for_update(of=("self",))
-                ]
-            messages.success(
-                request,
-                ngettext(
-                    "Die Kontaktdaten wurden bei %(n)s Vorschlag gelöscht.",
-                    "Die Kontaktdaten wurden bei %(n)s Vorschlägen gelöscht.",
-                    len(erased),
-                )
-                % {"n": len(erased)},
-            )
-            return redirect("workspace:suggestion_person")
-        confirm = action == "erase"
-        found = list(found)
-    return render(
-        request,
-        "suggestions/workspace/person.html",
-        {"form": form, "found": found, "confirm": confirm},
         status=status,
     )
 
