@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
 from quartier.core.api import IsoDateTime, PageParams
+from quartier.places.api import DistrictRef, NeighbourhoodRef
 
 from .. import services
 from ..models import Suggestion
@@ -33,16 +34,6 @@ def _no_nul(value):
         except UnicodeEncodeError:
             raise ValueError("must be valid Unicode text") from None
     return value
-
-
-class NeighbourhoodRef(Schema):
-    number: int | None
-    name: str
-
-
-class DistrictRef(Schema):
-    number: str
-    name: str
 
 
 class SuggestionIn(Schema):
