@@ -3,10 +3,8 @@ whose districts have no active coordinator; city and platform administrators for
 
 from __future__ import annotations
 
-from quartier.accounts.models import Role
-from quartier.accounts.permissions import can_use_workspace, is_platform_admin, roles_in
-
-HANDLER_ROLES = {Role.COORDINATOR, Role.FALLBACK, Role.CITY_ADMIN}
+from quartier.accounts.permissions import HANDLER_ROLES, can_use_workspace, is_platform_admin, roles_in
+from quartier.organisations.models import OrganisationMember
 
 
 def handles_consultations(user, city) -> bool:
@@ -15,3 +13,15 @@ def handles_consultations(user, city) -> bool:
         and (is_platform_admin(user) or bool(roles_in(user, city) & HANDLER_ROLES))
         and can_use_workspace(user, city)
     )
+
+
+def follows_organisation_consultations(user, city) -> bool:
+    """A member of one of the city's organisations: follows the consultations their organisations sent."""
+    return bool(user and user.is_authenticated) and (
+        OrganisationMember.objects.filter(organisation__city=city, user=user).exists()
+    )
+
+
+def sees_consultation_list(user, city) -> bool:
+    """The consultations page: handlers see their list; organisation members are sent on to their own."""
+    return handles_consultations(user, city) or follows_organisation_consultations(user, city)

@@ -1,8 +1,13 @@
 """Who may handle a suggestion: whoever receives its district's work (DESIGN.md), and the administrators."""
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import is_platform_admin, roles_in
+from quartier.accounts.permissions import HANDLER_ROLES, is_platform_admin, roles_in
 from quartier.accounts.selectors import work_recipients
+
+
+def handles_suggestions(user, city) -> bool:
+    """Whether `user` receives suggestions in `city` at all (coordinators, fallback team, administrators)."""
+    return is_platform_admin(user) or bool(roles_in(user, city) & HANDLER_ROLES)
 
 
 def can_handle(user, suggestion) -> bool:

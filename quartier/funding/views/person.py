@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from quartier.accounts.permissions import require_workspace
-from quartier.suggestions.workspace_forms import PersonForm
+from quartier.suggestions.forms.workspace import PersonForm
 
 from .. import selectors, services
 from ..permissions import handles_consultations

@@ -4,6 +4,7 @@ from django import template
 
 from quartier.core import listcache
 from quartier.suggestions import selectors
+from quartier.suggestions.permissions import handles_suggestions
 from quartier.suggestions.workflow import OPEN
 
 register = template.Library()
@@ -12,8 +13,6 @@ register = template.Library()
 @register.inclusion_tag("suggestions/workspace/nav_link.html", takes_context=True)
 def suggestion_inbox_link(context):
     """Shown only to people who handle suggestions; the count is of the open ones in their scope."""
-    from quartier.suggestions.views.workspace import handles_suggestions
-
     request = context.get("request")
     user = getattr(request, "user", None)
     city = getattr(request, "city", None)
