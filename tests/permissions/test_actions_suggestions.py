@@ -3,32 +3,17 @@ forwarding, the public answer, assignment, notes), the erasure of a person's con
 settings, for every role, with the exact status; a refused POST changes nothing."""
 
 import pytest
-from django.conf import settings
-from django.shortcuts import resolve_url
 
-from quartier.accounts.models import Role, User
+from quartier.accounts.models import User
 from quartier.core.models import AuditEntry
 from quartier.suggestions.models import Suggestion, SuggestionNote, SuggestionStep
-from tests.conftest import make_user
 from tests.suggestions.conftest import submit
+
+from .roles import HANDLES_III, HANDLES_OTHERS, ROLES, expect_login, people  # noqa: F401  (fixture)
 
 H = {"HTTP_HOST": "127.0.0.1"}
 PERSON = "/de/arbeitsbereich/vorschlaege/auskunft-und-loeschung/"
 NOTIFICATIONS = "/de/arbeitsbereich/benachrichtigungen/"
-
-ROLES = {
-    "anonymous": None,
-    "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
-    "coordinator_own_district": [(Role.COORDINATOR, "III")],
-    "coordinator_other_district": [(Role.COORDINATOR, "IV")],
-    "fallback_team": [(Role.FALLBACK, None)],
-    "competence_member": [(Role.COMPETENCE_MEMBER, "III")],
-    "central_steering": [(Role.CENTRAL_STEERING, None)],
-    "city_admin": [(Role.CITY_ADMIN, None)],
-    "platform_admin": [],
-}
-HANDLES_III = {"coordinator_own_district", "city_admin", "platform_admin"}
-HANDLES_OTHERS = {"coordinator_other_district", "fallback_team"}  # Stadtbezirk III is not theirs: 404
 
 
 def detail(pk):
@@ -56,21 +41,6 @@ def page_actions(s, assignee):
     }
 
 
-@pytest.fixture
-def people(essen):
-    """One user per role (so that Stadtbezirk III has its coordinator, and the fallback team is not asked)."""
-    return {
-        role: make_user(
-            f"{role.replace('_', '-')}-demo@example.org",
-            roles=spec,
-            city=essen,
-            superuser=role == "platform_admin",
-        )
-        for role, spec in ROLES.items()
-        if spec is not None
-    }
-
-
 def state():
     """Everything a POST of these pages could change."""
     return (
@@ -82,7 +52,7 @@ def state():
     )
 
 
-def act(client, people, role, url, data):
+def act(client, people, role, url, data):  # noqa: F811
     if role != "anonymous":
         client.force_login(people[role])
     before = state()
@@ -90,14 +60,9 @@ def act(client, people, role, url, data):
     return response, before != state()
 
 
-def expect_login(response):
-    assert response.status_code == 302
-    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
-
-
 @pytest.mark.parametrize("action", ["progress", "forward", "close", "assign", "note"])
 @pytest.mark.parametrize("role", list(ROLES))
-def test_inbox_page_actions(client, essen, people, role, action):
+def test_inbox_page_actions(client, essen, people, role, action):  # noqa: F811
     suggestion, _token, _ = submit(essen)  # Altendorf, Stadtbezirk III
     data = page_actions(suggestion, people["coordinator_own_district"])[action]
     response, changed = act(client, people, role, detail(suggestion.pk), data)
@@ -114,7 +79,7 @@ def test_inbox_page_actions(client, essen, people, role, action):
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_erasing_a_persons_contact_data(client, essen, people, role):
+def test_erasing_a_persons_contact_data(client, essen, people, role):  # noqa: F811
     suggestion, _token, _ = submit(essen)
     data = {"action": "erase", "confirm": "yes", "email": "person-demo@example.org"}
     response, changed = act(client, people, role, PERSON, data)
@@ -131,7 +96,7 @@ def test_erasing_a_persons_contact_data(client, essen, people, role):
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_notification_settings_are_each_persons_own(client, essen, people, role):
+def test_notification_settings_are_each_persons_own(client, essen, people, role):  # noqa: F811
     response, changed = act(client, people, role, NOTIFICATIONS, {"work_mail": User.WorkMail.DAILY})
     if role == "anonymous":
         expect_login(response)
