@@ -25,7 +25,7 @@ from quartier.offers.models import TargetGroup
 from quartier.places import selectors as places
 
 from . import comparison, selectors, services, workflow
-from .models import FundingConsultation, FundingProgramme
+from .models import FundingConsultation
 
 router = Router(tags=["funding"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
@@ -263,7 +263,7 @@ def consultation_submit(
             return Answer(*earlier)
         if _limited(request, "funding-request", settings.SUGGESTION_RATE_LIMIT):
             return error(request, 429, "Too many requests from this address; please try again later.")
-        programmes = list(FundingProgramme.objects.filter(city=c, pk__in=payload.programmes))
+        programmes = list(selectors.programmes_by_id(c, payload.programmes))
         if len(programmes) != len(set(payload.programmes)):
             raise _invalid("programmes", "unknown programme")
         data = services.Request(

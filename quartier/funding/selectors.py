@@ -90,6 +90,11 @@ def programmes(city) -> QuerySet[FundingProgramme]:
     return FundingProgramme.objects.filter(city=city, is_active=True).order_by("name")
 
 
+def programmes_by_id(city, ids) -> QuerySet[FundingProgramme]:
+    """The city's programmes (active or not) with these ids, as a request names them."""
+    return FundingProgramme.objects.filter(city=city, pk__in=ids)
+
+
 def programmes_with_next_deadlines(city, *, today=None) -> QuerySet[FundingProgramme]:
     """The active programmes, each with its coming deadlines in `next_deadlines`."""
     today = today or timezone.localdate()
