@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from ninja import Header
 
 from .models import IdempotencyRecord
 
 KEEP = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
+KEY_REUSED = "This Idempotency-Key was used with another body."
+HEADER = Header(
+    None,
+    alias="Idempotency-Key",
+    pattern=r"^[\x21-\x7e][\x20-\x7e]{0,199}$",
+    description="1 to 200 printable ASCII characters",
+)
 
 
 class KeyReused(Exception):
@@ -74,6 +83,35 @@ def run_once(
             raise
         return replay(found, digest)
     return status, payload, False
+
+
+class Submission:
+    """One submission of a public form through the API, with or without an `Idempotency-Key`.
+
+    `earlier()` answers a repeat before any rate limit is counted; `run(action)` runs the write once. Both raise
+    KeyReused for a known key with another body (the caller answers 409 with KEY_REUSED).
+    """
+
+    def __init__(self, *, scope: str, key: str | None, body) -> None:
+        self.scope, self.key, self.digest = scope, key, body_hash(body)
+        # The service stores it to recognise a repeat that got past the record (derived, so a retry matches).
+        self.submission_key = (
+            hashlib.sha256((key + self.digest).encode()).hexdigest()[:64] if key else secrets.token_hex(16)
+        )
+
+    def earlier(self) -> tuple[int, dict] | None:
+        """The first answer (200) of a repeat, or None."""
+        found = lookup(self.scope, self.key) if self.key else None
+        return replay(found, self.digest)[:2] if found is not None else None
+
+    def run(self, action: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+        """(status, payload) of `action`, or of the first run with this key; `earlier()` was asked just before."""
+        if not self.key:
+            return action()
+        status, payload, _replayed = run_once(
+            scope=self.scope, key=self.key, digest=self.digest, action=action, looked_up=True
+        )
+        return status, payload
 
 
 def purge(now=None) -> int:

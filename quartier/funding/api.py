@@ -3,8 +3,6 @@ its secret link and pick an appointment, and the programmes with their deadlines
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -15,32 +13,28 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from ninja import Header, Router, Schema
+from ninja import Router, Schema
 from ninja import Status as Answer
 from ninja.errors import ValidationError
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
 from quartier.core import idempotency, ratelimit
-from quartier.core.api import ErrorOut, error, json_response
+from quartier.core.api import ErrorOut, IsoDateTime, error, schema_response
 from quartier.core.tokens import secret_page
 from quartier.offers.models import TargetGroup
 from quartier.places import selectors as places
 
 from . import comparison, selectors, services, workflow
-from .models import FundingConsultation, FundingProgramme
+from .models import FundingConsultation
 
 router = Router(tags=["funding"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
-# Named enums: the schema names must not collide with other apps' ("Status" is the suggestions').
-ConsultationStatus = Enum("ConsultationStatus", {v: v for v in FundingConsultation.Status.values}, type=str)
+# Schema names start with Funding: they must not collide with other rooms' in the OpenAPI document.
+FundingConsultationStatus = Enum(
+    "FundingConsultationStatus", {v: v for v in FundingConsultation.Status.values}, type=str
+)
 
 STATUS_LOOKUPS_PER_HOUR = 30
-IDEMPOTENCY_HEADER = Header(
-    None,
-    alias="Idempotency-Key",
-    pattern=r"^[\x21-\x7e][\x20-\x7e]{0,199}$",
-    description="1 to 200 printable ASCII characters",
-)
 PlaceKey = (
     Annotated[StrictInt, Field(ge=0, le=32767)] | Annotated[StrictStr, Field(min_length=1, max_length=120)]
 )
@@ -61,7 +55,7 @@ def _clean(value):
     return value
 
 
-class IdeaIn(Schema):
+class FundingIdeaIn(Schema):
     model_config = ConfigDict(extra="forbid")
     title: StrictStr = Field(min_length=1, max_length=services.MAX_TITLE)
     description: StrictStr = Field(min_length=1, max_length=services.MAX_TEXT)
@@ -73,25 +67,37 @@ class IdeaIn(Schema):
     _nul = field_validator("title", "description", "neighbourhoods")(_clean)
 
 
-class ReasonOut(Schema):
+class FundingSimilarReasonOut(BaseModel):  # not Schema: its object getter drops extra fields
+    """One reason, with what was shared (words, topics, target_groups, category or languages)."""
+
+    model_config = ConfigDict(extra="allow")
     kind: str = Field(description="shared_words, same_topic, same_target_group, same_category, same_language")
 
 
-class SimilarItem(Schema):
+class FundingGapOut(BaseModel):
+    """A category or target group (with its name and the Stadtteile) that no listed offer serves."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str = Field(description="category or target_group")
+
+
+class FundingSimilarItemOut(Schema):
     kind: str = Field(description="offer or event")
     id: int
     title: str
     url: str
     score: float
-    reasons: list[dict]
+    reasons: list[FundingSimilarReasonOut]
 
 
-class SimilarOut(Schema):
-    items: list[SimilarItem]
-    gaps: list[dict] = Field(description="categories or target groups no listed offer serves in a Stadtteil")
+class FundingSimilarOut(Schema):
+    items: list[FundingSimilarItemOut]
+    gaps: list[FundingGapOut] = Field(
+        description="categories or target groups no listed offer serves in a Stadtteil"
+    )
 
 
-class ConsultationIn(IdeaIn):
+class FundingConsultationIn(FundingIdeaIn):
     period_start: date | None = None
     period_end: date | None = None
     budget: (
@@ -109,26 +115,31 @@ class ConsultationIn(IdeaIn):
     _nul2 = field_validator("organisation_name", "contact_name", "contact_email", "contact_phone")(_clean)
 
 
-class SubmittedOut(Schema):
+class FundingConsultationSubmittedOut(Schema):
     id: int
-    status: ConsultationStatus
+    status: FundingConsultationStatus
     status_url: str = Field(description="the secret link to the status page; keep it")
 
 
-class SlotOut(Schema):
+class FundingConsultationStepOut(Schema):
+    status: FundingConsultationStatus
+    at: IsoDateTime
+
+
+class FundingSlotOut(Schema):
     id: int
-    starts_at: str
-    ends_at: str
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     place: str
     chosen: bool
 
 
-class StatusOut(Schema):
+class FundingConsultationStatusOut(Schema):
     id: int
     title: str
-    status: ConsultationStatus
-    steps: list[dict]
-    slots: list[SlotOut] = Field(
+    status: FundingConsultationStatus
+    steps: list[FundingConsultationStepOut]
+    slots: list[FundingSlotOut] = Field(
         description="the times to choose from (while times are proposed) or the chosen one"
     )
     next_steps: list[str] = Field(
@@ -136,7 +147,7 @@ class StatusOut(Schema):
     )
 
 
-class ChooseIn(Schema):
+class FundingSlotChoiceIn(Schema):
     model_config = ConfigDict(extra="forbid")
     slot_id: Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
@@ -148,7 +159,7 @@ class FundingProgrammeOut(Schema):
     target: str
     max_amount: str | None
     link: str
-    deadlines: list[str]
+    deadlines: list[date]
 
 
 class FundingProgrammeList(Schema):
@@ -197,12 +208,12 @@ def status_path(token: str) -> str:
 
 @router.post(
     "/cities/{city}/funding/similar",
-    response={200: SimilarOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
+    response={200: FundingSimilarOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
     summary="What already exists like a project idea: offers and upcoming events in its Stadtteile, and gaps",
     description="Ranked best first, each with its reasons (shared words, same topic, target group, category, "
     "language). Stores nothing.",
 )
-def similar(request: HttpRequest, city: str, payload: IdeaIn):
+def similar(request: HttpRequest, city: str, payload: FundingIdeaIn):
     c = places.city_by_slug(city)
     if c is None:
         return error(request, 404, "This city is not served here.")
@@ -216,84 +227,82 @@ def similar(request: HttpRequest, city: str, payload: IdeaIn):
         target_groups=[t.value for t in payload.target_groups],
         request=request,
     )
-    return json_response(request, body, cache_seconds=None)
+    return schema_response(request, FundingSimilarOut, body, cache_seconds=None)
 
 
 @router.post(
     "/cities/{city}/funding/consultations",
-    response={200: SubmittedOut, 201: SubmittedOut, 404: ErrorOut, 409: ErrorOut, 422: dict, 429: ErrorOut},
+    response={
+        200: FundingConsultationSubmittedOut,
+        201: FundingConsultationSubmittedOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: dict,
+        429: ErrorOut,
+    },
     summary="Ask for funding advice on a project idea",
     description="No account needed; an e-mail address or a telephone number is. The request goes to the "
     "coordinators of the first Stadtteil's district (or the city's fallback team). Answers 201 with the secret "
     "`status_url`. `Idempotency-Key` as for suggestions (a repeat answers 200, another body 409).",
 )
 def consultation_submit(
-    request: HttpRequest, city: str, payload: ConsultationIn, idempotency_key: str | None = IDEMPOTENCY_HEADER
+    request: HttpRequest,
+    city: str,
+    payload: FundingConsultationIn,
+    idempotency_key: str | None = idempotency.HEADER,
 ):
     c = places.city_by_slug(city)
     if c is None:
         return error(request, 404, "This city is not served here.")
-    scope = f"funding:{c.pk}"
-    digest = idempotency.body_hash(payload.model_dump(mode="json"))
-    found = idempotency.lookup(scope, idempotency_key) if idempotency_key else None
-    if found is not None:
-        try:
-            return Answer(*idempotency.replay(found, digest)[:2])
-        except idempotency.KeyReused:
-            return error(request, 409, "This Idempotency-Key was used with another body.")
-    if _limited(request, "funding-request", settings.SUGGESTION_RATE_LIMIT):
-        return error(request, 429, "Too many requests from this address; please try again later.")
-    programmes = list(FundingProgramme.objects.filter(city=c, pk__in=payload.programmes))
-    if len(programmes) != len(set(payload.programmes)):
-        raise _invalid("programmes", "unknown programme")
-    submission_key = (
-        hashlib.sha256((idempotency_key + digest).encode()).hexdigest()[:64]
-        if idempotency_key
-        else secrets.token_hex(16)
+    once = idempotency.Submission(
+        scope=f"funding:{c.pk}", key=idempotency_key, body=payload.model_dump(mode="json")
     )
-    data = services.Request(
-        title=payload.title,
-        description=payload.description,
-        neighbourhoods=_places(c, payload.neighbourhoods),
-        target_groups=[t.value for t in payload.target_groups],
-        period_start=payload.period_start,
-        period_end=payload.period_end,
-        budget=payload.budget,
-        programmes=programmes,
-        organisation_name=payload.organisation_name or "",
-        contact_name=payload.contact_name or "",
-        contact_email=payload.contact_email or "",
-        contact_phone=payload.contact_phone or "",
-        consent=payload.consent,
-    )
-
-    def action() -> tuple[int, dict]:
-        try:
-            consultation, token, _created = services.consultation_submit(
-                city=c,
-                request=data,
-                submission_key=submission_key,
-                status_url_for=lambda t: request.build_absolute_uri(status_path(t)),
-                language=translation.get_language_from_request(request),
-                channel=FundingConsultation.Channel.API,
-            )
-        except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
-        return 201, {
-            "id": consultation.pk,
-            "status": consultation.status,
-            "status_url": request.build_absolute_uri(status_path(token)),
-        }
-
-    if not idempotency_key:
-        return Answer(*action())
     try:
-        status, answer, _replayed = idempotency.run_once(
-            scope=scope, key=idempotency_key, digest=digest, action=action, looked_up=True
+        earlier = once.earlier()
+        if earlier is not None:
+            return Answer(*earlier)
+        if _limited(request, "funding-request", settings.SUGGESTION_RATE_LIMIT):
+            return error(request, 429, "Too many requests from this address; please try again later.")
+        programmes = list(selectors.programmes_by_id(c, payload.programmes))
+        if len(programmes) != len(set(payload.programmes)):
+            raise _invalid("programmes", "unknown programme")
+        data = services.Request(
+            title=payload.title,
+            description=payload.description,
+            neighbourhoods=_places(c, payload.neighbourhoods),
+            target_groups=[t.value for t in payload.target_groups],
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            budget=payload.budget,
+            programmes=programmes,
+            organisation_name=payload.organisation_name or "",
+            contact_name=payload.contact_name or "",
+            contact_email=payload.contact_email or "",
+            contact_phone=payload.contact_phone or "",
+            consent=payload.consent,
         )
+
+        def action() -> tuple[int, dict]:
+            try:
+                consultation, token, _created = services.consultation_submit(
+                    city=c,
+                    request=data,
+                    submission_key=once.submission_key,
+                    status_url_for=lambda t: request.build_absolute_uri(status_path(t)),
+                    language=translation.get_language_from_request(request),
+                    channel=FundingConsultation.Channel.API,
+                )
+            except DjangoValidationError as exc:
+                raise _service_errors(exc) from exc
+            return 201, {
+                "id": consultation.pk,
+                "status": consultation.status,
+                "status_url": request.build_absolute_uri(status_path(token)),
+            }
+
+        return Answer(*once.run(action))
     except idempotency.KeyReused:
-        return error(request, 409, "This Idempotency-Key was used with another body.")
-    return Answer(status, answer)
+        return error(request, 409, idempotency.KEY_REUSED)
 
 
 def _status_body(consultation: FundingConsultation) -> dict:
@@ -305,14 +314,13 @@ def _status_body(consultation: FundingConsultation) -> dict:
         "title": consultation.title,
         "status": consultation.status,
         "steps": [
-            {"status": s.to_status, "at": timezone.localtime(s.created_at).isoformat()}
-            for s in consultation.steps.all()
+            {"status": s.to_status, "at": timezone.localtime(s.created_at)} for s in consultation.steps.all()
         ],
         "slots": [
             {
                 "id": s.pk,
-                "starts_at": timezone.localtime(s.starts_at).isoformat(),
-                "ends_at": timezone.localtime(s.ends_at).isoformat(),
+                "starts_at": timezone.localtime(s.starts_at),
+                "ends_at": timezone.localtime(s.ends_at),
                 "place": s.place,
                 "chosen": s.is_chosen,
             }
@@ -333,29 +341,33 @@ def _by_token(request, city: str, token: str):
 
 @router.get(
     "/cities/{city}/funding/consultations/status/{token}",
-    response={200: StatusOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: FundingConsultationStatusOut, 404: ErrorOut, 429: ErrorOut},
     summary="The status of one request, by the secret token of its status link",
 )
 def consultation_status(request: HttpRequest, city: str, token: str):
     found, refused = _by_token(request, city, token)
-    response = refused or json_response(request, _status_body(found), cache_seconds=None)
+    response = refused or schema_response(
+        request, FundingConsultationStatusOut, _status_body(found), cache_seconds=None
+    )
     response["Cache-Control"] = "no-store"
     return secret_page(response)
 
 
 @router.post(
     "/cities/{city}/funding/consultations/status/{token}/appointment",
-    response={200: StatusOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
+    response={200: FundingConsultationStatusOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
     summary="Pick one of the proposed times (by the secret token)",
 )
-def consultation_choose(request: HttpRequest, city: str, token: str, payload: ChooseIn):
+def consultation_choose(request: HttpRequest, city: str, token: str, payload: FundingSlotChoiceIn):
     found, refused = _by_token(request, city, token)
     if refused is None:
         try:
             found = services.choose_slot(consultation=found, slot_id=payload.slot_id)
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
-        refused = json_response(request, _status_body(found), cache_seconds=None)
+        refused = schema_response(
+            request, FundingConsultationStatusOut, _status_body(found), cache_seconds=None
+        )
     refused["Cache-Control"] = "no-store"
     return secret_page(refused)
 
@@ -378,8 +390,9 @@ def programme_list(request: HttpRequest, city: str):
             "target": p.target,
             "max_amount": str(p.max_amount) if p.max_amount is not None else None,
             "link": p.link,
-            "deadlines": [d.date.isoformat() for d in p.deadlines.all() if d.date >= today],
+            "deadlines": [d.date for d in p.deadlines.all() if d.date >= today],
         }
         for p in selectors.programmes(c).prefetch_related("deadlines")
     ]
-    return json_response(request, {"items": items, "count": len(items), "next": None}, cache_seconds=300)
+    page = {"items": items, "count": len(items), "next": None}
+    return schema_response(request, FundingProgrammeList, page, cache_seconds=300)

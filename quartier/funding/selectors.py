@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from quartier.accounts.models import Membership, Role
 from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
 from quartier.core import personal
 
+from . import workflow
 from .models import FundingConsultation, FundingProgramme, ProgrammeDeadline
 from .permissions import handles_consultations
+
+MAX_PK = 2**31 - 1
 
 
 def scope(user, city) -> Q | None:
@@ -43,6 +46,29 @@ def inbox(user, city) -> QuerySet[FundingConsultation]:
     return qs.select_related("district", "organisation", "assigned_to").defer("district__boundary")
 
 
+def inbox_page_rows(scope: QuerySet[FundingConsultation], *, status=None, district=None, q=None):
+    """The rows of the consultations page: `scope` (from `inbox`) narrowed by the page's filters ("open" or one
+    status, a district the consultation is filed under or touches, words of the title or description or its
+    number), without contact data, newest request first."""
+    rows = scope.defer("contact_name", "contact_email", "contact_phone", "advice_notes")
+    if status == "open":
+        rows = rows.filter(status__in=workflow.OPEN)
+    elif status:
+        rows = rows.filter(status=status)
+    if district:
+        rows = rows.filter(
+            pk__in=FundingConsultation.objects.filter(
+                Q(district_id=district) | Q(districts__id=district)
+            ).values("pk")
+        )
+    if q:
+        condition = Q(title__icontains=q) | Q(description__icontains=q)
+        if q.isdigit() and int(q) <= MAX_PK:
+            condition |= Q(pk=int(q))
+        rows = rows.filter(condition)
+    return rows.prefetch_related("neighbourhoods").order_by("-created_at", "-pk")
+
+
 def consultation_for(user, city, pk: int) -> FundingConsultation | None:
     return inbox(user, city).filter(pk=pk).first()
 
@@ -57,6 +83,23 @@ def by_status_token(token: str) -> FundingConsultation | None:
 
 def programmes(city) -> QuerySet[FundingProgramme]:
     return FundingProgramme.objects.filter(city=city, is_active=True).order_by("name")
+
+
+def programmes_by_id(city, ids) -> QuerySet[FundingProgramme]:
+    """The city's programmes (active or not) with these ids, as a request names them."""
+    return FundingProgramme.objects.filter(city=city, pk__in=ids)
+
+
+def programmes_with_next_deadlines(city, *, today=None) -> QuerySet[FundingProgramme]:
+    """The active programmes, each with its coming deadlines in `next_deadlines`."""
+    today = today or timezone.localdate()
+    return programmes(city).prefetch_related(
+        Prefetch(
+            "deadlines",
+            queryset=ProgrammeDeadline.objects.filter(date__gte=today).order_by("date"),
+            to_attr="next_deadlines",
+        )
+    )
 
 
 def upcoming_deadlines(city, *, days: int = 120, today=None) -> QuerySet[ProgrammeDeadline]:

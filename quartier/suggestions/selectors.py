@@ -96,11 +96,13 @@ def by_status_token(token: str) -> Suggestion | None:
     return personal.by_status_token(rows, token)
 
 
-def published(city, *, district=None) -> QuerySet[Suggestion]:
+def published(city, *, district=None, neighbourhood=None) -> QuerySet[Suggestion]:
     """Suggestions published with their answers ("Sie haben vorgeschlagen – das ist daraus geworden")."""
     qs = Suggestion.objects.filter(city=city, is_published=True).select_related("neighbourhood", "district")
     if district is not None:
         qs = qs.filter(district=district)
+    if neighbourhood is not None:
+        qs = qs.filter(neighbourhood=neighbourhood)
     return qs.defer("neighbourhood__boundary", "district__boundary").order_by("-published_at", "-id")
 
 

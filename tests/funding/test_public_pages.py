@@ -15,7 +15,7 @@ from quartier.events.models import Event
 from quartier.events.occurrences import BERLIN
 from quartier.events.services import sync_occurrences
 from quartier.funding import services
-from quartier.funding.forms import FORM_KEY_SALT, new_form_key
+from quartier.funding.forms.public import FORM_KEY_SALT, new_form_key
 from quartier.funding.models import ConsultationSlot, FundingConsultation
 from quartier.places.models import Neighbourhood
 from tests.offers.conftest import make_offer

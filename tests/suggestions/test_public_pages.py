@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from quartier.places.models import Neighbourhood
 from quartier.suggestions import services
-from quartier.suggestions.forms import FORM_KEY_SALT, new_form_key
+from quartier.suggestions.forms.public import FORM_KEY_SALT, new_form_key
 from quartier.suggestions.models import Suggestion
 
 from .conftest import submit

@@ -24,7 +24,7 @@ from quartier.offers.models import OfferCategory
 from quartier.places.views.public import _city_or_404
 
 from .. import comparison, reasons, selectors, services, workflow
-from ..forms import FundingForm, new_form_key
+from ..forms.public import FundingForm, new_form_key
 from ..models import FundingConsultation
 
 S = FundingConsultation.Status

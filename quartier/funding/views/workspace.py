@@ -8,10 +8,9 @@ a 404 (never a 403 that would confirm it exists).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,13 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import require_workspace
+from quartier.accounts.permissions import can_use_workspace, requires
 from quartier.offers.models import OfferCategory, TargetGroup
 
 from .. import comparison, reasons, selectors, services, workflow
-from ..models import ConsultationSlot, FundingConsultation, ProgrammeDeadline
-from ..permissions import handles_consultations
-from ..workspace_forms import (
+from ..forms.workspace import (
     AdviseForm,
     ApplyForm,
     ApproveForm,
@@ -38,16 +35,12 @@ from ..workspace_forms import (
     WithdrawForm,
     slot_label,
 )
+from ..models import ConsultationSlot, FundingConsultation
+from ..permissions import handles_consultations, sees_consultation_list
 
 S = FundingConsultation.Status
 PAGE_SIZE = 50
 MAX_PK = 2**31 - 1
-
-
-def _require_handler(request) -> None:
-    require_workspace(request.user, request.city)
-    if not handles_consultations(request.user, request.city):
-        raise PermissionDenied
 
 
 def _label(status: str) -> str:
@@ -66,17 +59,13 @@ def _days_open(consultation: FundingConsultation, now) -> int:
 
 
 @require_safe
-@login_required
+@requires(sees_consultation_list)
 @never_cache
 def consultation_list(request):
     """The consultations in the user's scope, 50 a page, without contact data; next to it the coming deadlines.
     Members of an organisation who do not handle consultations are sent to their organisations' list."""
-    if (
-        not handles_consultations(request.user, request.city)
-        and selectors.own_organisations(request.user, request.city).exists()
-    ):
+    if not handles_consultations(request.user, request.city):
         return redirect("workspace:funding_organisations")
-    _require_handler(request)
     form = FilterForm(request.GET or None, user=request.user, city=request.city)
     status = 200
     scope = selectors.inbox(request.user, request.city)
@@ -87,25 +76,9 @@ def consultation_list(request):
         status = 400
     else:
         data = form.cleaned_data if form.is_bound else {}
-        rows = scope.defer("contact_name", "contact_email", "contact_phone", "advice_notes")
-        if data.get("status") == "open":
-            rows = rows.filter(status__in=workflow.OPEN)
-        elif data.get("status"):
-            rows = rows.filter(status=data["status"])
-        if data.get("district"):
-            district = data["district"]
-            rows = rows.filter(
-                pk__in=FundingConsultation.objects.filter(
-                    Q(district_id=district) | Q(districts__id=district)
-                ).values("pk")
-            )
-        q = data.get("q")
-        if q:
-            condition = Q(title__icontains=q) | Q(description__icontains=q)
-            if q.isdigit() and int(q) <= MAX_PK:
-                condition |= Q(pk=int(q))
-            rows = rows.filter(condition)
-        rows = rows.prefetch_related("neighbourhoods").order_by("-created_at", "-pk")  # newest request first
+        rows = selectors.inbox_page_rows(
+            scope, status=data.get("status"), district=data.get("district"), q=data.get("q")
+        )
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         now = timezone.now()
         for consultation in page.object_list:
@@ -128,7 +101,7 @@ def consultation_list(request):
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace)
 @never_cache
 def organisation_consultations(request):
     """The consultations of the user's organisations, read-only: title, status, period and the programmes ticked.
@@ -136,7 +109,6 @@ def organisation_consultations(request):
     URL: `workspace:funding_organisations`. Every logged-in workspace user; the list holds only consultations of
     organisations they are a member of (sent by a logged-in member, see `views.public.funding_new`).
     """
-    require_workspace(request.user, request.city)
     organisations = list(selectors.own_organisations(request.user, request.city))
     rows = selectors.organisation_consultations(request.user, request.city)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -319,11 +291,10 @@ def _comparison(request, consultation: FundingConsultation, neighbourhoods) -> d
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace, handles_consultations)
 @never_cache
 def consultation_detail(request, pk: int):
     """One consultation with the contact data (the view is audited), the comparison, the steps and the workflow."""
-    _require_handler(request)
     consultation = selectors.consultation_for(request.user, request.city, pk) if pk <= MAX_PK else None
     if consultation is None:
         raise Http404(_("Diese Beratung gibt es nicht oder Sie haben keinen Zugriff."))
@@ -392,19 +363,11 @@ def consultation_detail(request, pk: int):
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace, handles_consultations)
 @never_cache
 def programme_list(request):
     """The funding programmes of the city with their coming deadlines (maintained in the admin)."""
-    _require_handler(request)
-    today = timezone.localdate()
-    programmes = selectors.programmes(request.city).prefetch_related(
-        Prefetch(
-            "deadlines",
-            queryset=ProgrammeDeadline.objects.filter(date__gte=today).order_by("date"),
-            to_attr="next_deadlines",
-        )
-    )
+    programmes = selectors.programmes_with_next_deadlines(request.city)
     user = request.user
     can_edit = user.is_staff and user.has_perm("funding.change_fundingprogramme")
     return render(

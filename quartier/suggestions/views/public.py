@@ -23,7 +23,7 @@ from quartier.places.models import District, Neighbourhood
 from quartier.places.views.public import _city_or_404, _map
 
 from .. import limits, selectors, services
-from ..forms import WHOLE_CITY, SuggestionForm, new_form_key
+from ..forms.public import WHOLE_CITY, SuggestionForm, new_form_key
 from ..models import Suggestion
 from ..readers import readers_sentence
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -21,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import require_workspace
+from quartier.accounts.permissions import can_use_workspace, require_workspace, requires
 from quartier.core import listcache
 from quartier.core.audit import audit_record
 
 from .. import selectors, services, workflow
-from ..models import Suggestion
-from ..permissions import handles_suggestions
-from ..workspace_forms import (
+from ..forms.workspace import (
     AssignForm,
     CloseForm,
     ForwardForm,
@@ -38,12 +35,15 @@ from ..workspace_forms import (
     ProgressForm,
     PublishForm,
 )
+from ..models import Suggestion
+from ..permissions import handles_suggestions
 
 S = Suggestion.Status
 PAGE_SIZE = 50
 
 
 def _require_handler(request) -> None:
+    """The check `suggestion_person` makes (its decorator comes with the personal-data pages' rework)."""
     require_workspace(request.user, request.city)
     if not handles_suggestions(request.user, request.city):
         raise PermissionDenied
@@ -57,7 +57,7 @@ def _annotate(suggestion: Suggestion, now, overdue_before) -> Suggestion:
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace, handles_suggestions)
 @never_cache
 def suggestion_list(request):
     """The inbox: filters, counts per status, and one page of 50 suggestions (no names, no e-mail addresses).
@@ -65,7 +65,6 @@ def suggestion_list(request):
     The page's content is cached per person, query and day (listcache, retired by signals.py whenever a
     suggestion, a membership or a person changes), so the inbox stays quick with 100,000 suggestions.
     """
-    _require_handler(request)
     parts = (
         "list",
         request.user.pk,
@@ -249,11 +248,10 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace, handles_suggestions)
 @never_cache
 def suggestion_detail(request, pk: int):
     """One suggestion with the writer's contact data, its steps and notes, and the workflow as forms."""
-    _require_handler(request)
     suggestion = selectors.suggestion_for(request.user, request.city, pk)
     if suggestion is None:
         raise Http404(_("Diesen Vorschlag gibt es nicht oder Sie haben keinen Zugriff."))
@@ -307,11 +305,10 @@ def suggestion_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace)
 @never_cache
 def notification_settings(request):
     """The current user's choice how they hear about new work: one e-mail each, or a daily digest."""
-    require_workspace(request.user, request.city)
     user = request.user
     before = user.work_mail
     form = NotificationForm(request.POST or None, instance=user)

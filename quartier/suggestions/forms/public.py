@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from quartier.core import formkeys
 from quartier.places.models import Neighbourhood
 
-from .models import Suggestion
-from .services import MAX_NAME, MAX_TEXT, MIN_TEXT
+from ..models import Suggestion
+from ..services import MAX_NAME, MAX_TEXT, MIN_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
 WHOLE_CITY = ""

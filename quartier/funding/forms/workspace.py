@@ -21,9 +21,9 @@ from quartier.formats import TYPED_DATE_FORMATS
 from quartier.offers.models import Offer
 from quartier.places.models import District
 
-from . import selectors
-from .models import FundingConsultation
-from .services import MAX_AMOUNT, MAX_SLOTS, MAX_TEXT
+from .. import selectors
+from ..models import FundingConsultation
+from ..services import MAX_AMOUNT, MAX_SLOTS, MAX_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}

@@ -10,10 +10,10 @@ from quartier.accounts.models import Membership, Role, User
 from quartier.accounts.selectors import work_scope
 from quartier.places.models import District, Neighbourhood
 
-from .models import Suggestion
-from .permissions import can_handle, handlers
-from .selectors import InboxFilters
-from .services import MAX_TEXT
+from ..models import Suggestion
+from ..permissions import can_handle, handlers
+from ..selectors import InboxFilters
+from ..services import MAX_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}

@@ -16,9 +16,9 @@ from quartier.core.formatting import format_when
 from quartier.offers.models import TargetGroup
 from quartier.places.models import Neighbourhood
 
-from . import selectors
-from .models import ProgrammeDeadline
-from .services import MAX_AMOUNT, MAX_PLACES, MAX_TEXT, MAX_TITLE
+from .. import selectors
+from ..models import ProgrammeDeadline
+from ..services import MAX_AMOUNT, MAX_PLACES, MAX_TEXT, MAX_TITLE
 
 INPUT = {"class": "kern-form-input__input"}
 # The fields the comparison needs; "Ähnliches anzeigen" shows only their errors.
