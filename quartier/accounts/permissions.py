@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from quartier.places.permissions import EDIT_POSTCODE_PAIRS
+
 from .models import DISTRICT_ROLES, Membership, Role
 
 # The role sets, defined here once; each app's permissions.py builds its predicates from them.
@@ -68,6 +70,16 @@ def require_people_manager(user, city) -> None:
 
 
 Predicate = Callable[..., bool]  # predicate(user, city) -> bool
+
+
+def edits_place_data(user, city) -> bool:
+    """City administrators of this city and platform administrators add and remove postcode ↔ Stadtteil pairs."""
+    return is_platform_admin(user) or Role.CITY_ADMIN in roles_in(user, city)
+
+
+# What places (the layer below, which knows no roles) asks through Django's `user.has_perm(name, city)`: the login
+# backend (backends.py) answers these names with the predicates here.
+DELEGATED_PERMISSIONS: dict[str, Predicate] = {EDIT_POSTCODE_PAIRS: edits_place_data}
 
 
 def requires(*predicates: Predicate):
