@@ -45,8 +45,26 @@ NESTED = [
 ]
 NESTED_ALLOWED = {(path, module): why for path, module, why in NESTED}
 
-# Violations that another change removes; each names that change. Empty when the tree obeys the layers.
-EXPECTED: dict[str, str] = {}
+# Violations another change removes, as (path, module): each says which. Empty when the tree obeys the layers.
+MOVING_TO_SITE = "moving to site"
+EXPECTED: dict[tuple[str, str], str] = {
+    ("quartier/core/management/commands/load_demo.py", "quartier.accounts.models"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.places.models"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.events.demo"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.organisations.models"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.suggestions.demo"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.offers.demo"): MOVING_TO_SITE,
+    ("quartier/core/management/commands/load_demo.py", "quartier.funding.demo"): MOVING_TO_SITE,
+    ("quartier/core/middleware.py", "quartier.places.selectors"): MOVING_TO_SITE,  # the city middleware
+    ("quartier/core/middleware.py", "quartier.core.views"): MOVING_TO_SITE,
+    ("quartier/places/views/public.py", "quartier.events.selectors"): MOVING_TO_SITE,  # the district hub
+    ("quartier/places/views/public.py", "quartier.offers.selectors"): MOVING_TO_SITE,
+    ("quartier/places/views/public.py", "quartier.suggestions.selectors"): MOVING_TO_SITE,
+    (
+        "quartier/places/views/public.py",
+        "quartier.accounts.services",
+    ): MOVING_TO_SITE,  # the legal pages' feedback
+}
 
 
 @dataclass(frozen=True)
@@ -146,11 +164,11 @@ def violations(root: Path, nested_allowed=NESTED_ALLOWED) -> list[Violation]:
 
 
 def test_every_module_keeps_to_its_layer():
-    found = [str(v) for v in violations(PACKAGE)]
-    unexpected = [v for v in found if v not in EXPECTED]
+    found = violations(PACKAGE)
+    unexpected = [str(v) for v in found if (v.path, v.module) not in EXPECTED]
     assert not unexpected, "imports against the layers:\n" + "\n".join(unexpected)
-    gone = sorted(set(EXPECTED) - set(found))
-    assert not gone, "no longer violations, remove them from EXPECTED:\n" + "\n".join(gone)
+    gone = sorted(set(EXPECTED) - {(v.path, v.module) for v in found})
+    assert not gone, "no longer violations, remove them from EXPECTED:\n" + "\n".join(map(str, gone))
 
 
 def test_every_allowed_nested_import_still_exists():
