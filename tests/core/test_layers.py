@@ -1,7 +1,8 @@
-"""The house's layers (docs/decisions/0011), lowest first: core < places < accounts < organisations < events < offers <
-suggestions < funding < site. A module imports its own app and lower layers only, and imports project modules at
-the top of the module, never inside a function, a class body or an if-block (where an import would hide a cycle
-or an upward dependency until the code runs). The few exceptions are listed below, each with its reason.
+"""The house's layers (docs/decisions/0011), lowest first: core < places < accounts < organisations < events <
+offers < suggestions < funding < site. A module imports its own app and lower layers only, and imports project
+modules at the top of the module, never inside a function, a class body or an if-block (where an import would
+hide a cycle or an upward dependency until the code runs). The few exceptions are listed below, each with its
+reason.
 
 Read from the source with `ast`, so a violation is found without importing anything."""
 
