@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from quartier.core.admin import AuditedAdmin
+from quartier.places.models import Contact
 
-from .models import Membership, StaffInvitation, User, email_refusal
+from .models import Membership, Role, StaffInvitation, User, email_refusal
 from .services import normalise_email, username_for
 
 
@@ -87,3 +90,43 @@ class StaffInvitationAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):  # invitations are sent from the workspace, with a link by e-mail
         return False
+
+
+# A public contact (places) names staff accounts, who must be coordinators of its districts: a rule about roles,
+# so the contact's admin lives here, one layer above places.
+class ContactAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["city", "name", "vacant", "role", "office", "districts", "email", "phone", "staff"]
+
+    def clean(self):
+        data = super().clean()
+        districts, staff = data.get("districts"), data.get("staff")
+        if districts is not None and staff:
+            missing = [
+                str(user)
+                for user in staff
+                if not Membership.objects.filter(
+                    user=user, role=Role.COORDINATOR, district__in=districts
+                ).exists()
+            ]
+            if missing:
+                raise forms.ValidationError(
+                    _(
+                        "Diese Personen sind in keinem der Stadtbezirke als Koordinator*in eingetragen: %(names)s"
+                    ),
+                    params={"names": ", ".join(missing)},
+                )
+        return data
+
+
+@admin.register(Contact)
+class ContactAdmin(AuditedAdmin):
+    form = ContactAdminForm
+    list_display = ["shown_name", "vacant", "office", "role"]
+    list_filter = ["city", "vacant"]
+    filter_horizontal = ["districts", "staff"]
+
+    @admin.display(description=_("Name"), ordering="name")
+    def shown_name(self, contact: Contact) -> str:
+        return contact.display_name

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+
+# The view decorator lives in core, so that places (below accounts) declares its views' permissions the same way;
+# the rooms above import it from here, with their role sets.
+from quartier.core.permissions import Predicate
+from quartier.core.permissions import requires as requires
+from quartier.places.permissions import EDIT_POSTCODE_PAIRS
 
 from .models import DISTRICT_ROLES, Membership, Role
 
@@ -67,24 +69,11 @@ def require_people_manager(user, city) -> None:
         raise PermissionDenied
 
 
-Predicate = Callable[..., bool]  # predicate(user, city) -> bool
+def edits_place_data(user, city) -> bool:
+    """City administrators of this city and platform administrators add and remove postcode ↔ Stadtteil pairs."""
+    return is_platform_admin(user) or Role.CITY_ADMIN in roles_in(user, city)
 
 
-def requires(*predicates: Predicate):
-    """Declares a view's permission: a visitor who is not logged in is sent to the login page; a logged-in user
-    for whom any `predicate(user, city)` is false gets 403. The predicates stay readable on the view as
-    `view.permission` (the access matrix lists them). Object-level scope still comes from the app's selectors."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def checked(request, *args, **kwargs):
-            for predicate in predicates:
-                if not predicate(request.user, request.city):
-                    raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        guarded = login_required(checked)
-        guarded.permission = predicates
-        return guarded
-
-    return decorate
+# What places (the layer below, which knows no roles) asks through Django's `user.has_perm(name, city)`: the login
+# backend (backends.py) answers these names with the predicates here.
+DELEGATED_PERMISSIONS: dict[str, Predicate] = {EDIT_POSTCODE_PAIRS: edits_place_data}

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Role, User
+from quartier.places.models import City, District
+from quartier.places.selectors import districts_with_places
+
+from .models import Membership, Role, StaffInvitation, User
+from .permissions import district_ids_for, is_platform_admin, manages_people, roles_in
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,6 @@ def work_scope(user, city, *, district_field: str = "district") -> Q | None:
     fallback team gets what has no district and the districts without an active coordinator (the same rule as
     `work_recipients`). Anyone else gets a condition that matches nothing.
     """
-    from quartier.places.models import District
-
-    from .permissions import district_ids_for, is_platform_admin, roles_in
-
     roles = roles_in(user, city)
     if is_platform_admin(user) or Role.CITY_ADMIN in roles:
         return None
@@ -77,6 +78,36 @@ def work_scope(user, city, *, district_field: str = "district") -> Q | None:
             **{f"{district_field}_id__in": with_coordinator}
         )
     return scope
+
+
+def workspace_districts(user, city: City) -> QuerySet[District]:
+    """Districts a staff member works in: their own for district roles, all for city-wide roles."""
+    everything = is_platform_admin(user) or roles_in(user, city) & {
+        Role.CITY_ADMIN,
+        Role.CENTRAL_STEERING,
+        Role.FALLBACK,
+    }
+    qs = districts_with_places(city)
+    return qs if everything else qs.filter(pk__in=district_ids_for(user, city))
+
+
+def operator_recipients(city) -> list[str]:
+    """Where messages for the operator go: the stated address, else city administrators, else platform admins."""
+    operator = getattr(city, "operator", None)
+    for address in (
+        getattr(operator, "accessibility_feedback_email", ""),
+        getattr(operator, "contact_email", ""),
+    ):
+        if address:
+            return [address]
+    admins = list(
+        Membership.objects.filter(city=city, role=Role.CITY_ADMIN, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+    return admins or list(
+        User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True)
+    )
 
 
 def work_recipients_by_district(*, city, districts) -> dict[int, Recipients]:
@@ -122,11 +153,6 @@ def people(user, city, filters: PeopleFilters | None = None):
 
     Each account carries `city_memberships` (its roles here) and `invitation_expires_at` (set while an invitation
     is open)."""
-    from django.db.models import Exists, OuterRef, Prefetch, Subquery
-
-    from .models import StaffInvitation
-    from .permissions import manages_people
-
     if not manages_people(user, city):
         return User.objects.none()
     f = filters or PeopleFilters()
@@ -178,11 +204,6 @@ def person(user, city, pk: int) -> User | None:
 
 def people_counts(city) -> dict[str, int]:
     """Open and expired invitations of the city's accounts (for the administrators' start page)."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from .models import StaffInvitation
-
     now = timezone.now()
     return StaffInvitation.objects.filter(
         city=city, accepted_at__isnull=True, user__is_active=True

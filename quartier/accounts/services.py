@@ -1,4 +1,5 @@
-"""Writes for staff accounts: invite, accept an invitation, change roles, deactivate and reactivate.
+"""Writes for staff accounts: invite, accept an invitation, change roles, deactivate and reactivate; and the
+messages that go to the operator's staff (the accessibility feedback).
 
 One transaction each, audited. City administrators act only on accounts of their own city and never grant
 platform administration; the city's people changes are serialised by locking the city row, so that two
@@ -10,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from quartier.core.audit import audit_record
 from quartier.core.tokens import new_token, token_hash
+from quartier.places.models import City
 
 from .models import DISTRICT_ROLES, STAFF_ROLES, Membership, Role, StaffInvitation, User, email_refusal
 from .permissions import is_platform_admin, require_people_manager
+from .selectors import operator_recipients
 
 INVITATION_DAYS = 7
 MAX_TOKEN_LENGTH = 100
@@ -83,8 +88,6 @@ def _check_grants(city, grants: list[Grant]) -> list[Grant]:
 
 
 def _lock_city(city) -> None:
-    from quartier.places.models import City
-
     City.objects.select_for_update().filter(pk=city.pk).values_list("pk", flat=True).first()
 
 
@@ -340,3 +343,32 @@ def staff_reactivate(*, actor, city, user) -> User:
         actor=actor, action="account.reactivated", target=locked, changes={"is_active": [False, True]}
     )
     return locked
+
+
+@transaction.atomic
+def accessibility_feedback_send(*, city, message: str, page: str = "", email: str = "") -> bool:
+    """Queue the report for the operator; returns False when nobody could receive it."""
+    recipients = operator_recipients(city)
+    if not recipients:
+        return False
+    with override(settings.LANGUAGE_CODE):
+        body = "\n\n".join(
+            filter(
+                None,
+                [
+                    _("Neue Meldung einer Barriere über das Feedback-Formular:"),
+                    message,
+                    _("Seite: %(page)s") % {"page": page} if page else "",
+                    _("Antwort erbeten an: %(email)s") % {"email": email}
+                    if email
+                    else _("Keine Antwortadresse angegeben."),
+                ],
+            )
+        )
+        EmailMessage(
+            subject=_("Barrierefreiheit: neue Meldung"),
+            body=body,
+            to=recipients,
+            reply_to=[email] if email else None,
+        ).send()
+    return True

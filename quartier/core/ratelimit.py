@@ -14,6 +14,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 from quartier.core.cache import CacheUnavailable, FailOpenRedisCache
+from quartier.core.clientaddr import client_limit_identity
 
 T = TypeVar("T")
 
@@ -125,6 +126,4 @@ def reset(scope: str, identity: str) -> None:
 
 def client_identity(request) -> str:
     """The client address as the rate-limit identity (trusted proxies only, IPv6 by /64: core/clientaddr.py)."""
-    from quartier.core.clientaddr import client_limit_identity
-
     return client_limit_identity(request)

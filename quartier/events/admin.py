@@ -3,6 +3,7 @@ from django.contrib import admin
 from quartier.core.admin import AuditedAdmin
 
 from .models import Event, EventStep, Programme
+from .services import sync_occurrences
 
 
 @admin.register(Programme)
@@ -36,7 +37,5 @@ class EventAdmin(AuditedAdmin):
     inlines = [StepInline]
 
     def save_model(self, request, obj, form, change):
-        from .services import sync_occurrences
-
         super().save_model(request, obj, form, change)
         sync_occurrences(obj)

@@ -14,11 +14,13 @@ from django.utils.text import slugify
 
 from quartier.accounts.demo import DEMO_ORGANISER
 from quartier.accounts.models import User
+from quartier.core.tokens import new_token
 from quartier.organisations.models import Organisation
 from quartier.places.models import District, Neighbourhood
 
-from .models import Event, EventStep, Programme
+from .models import Event, EventStep, Programme, Registration
 from .occurrences import BERLIN
+from .registration_services import RETENTION_DAYS
 from .services import sync_occurrences
 
 ORGANISATIONS = [
@@ -287,11 +289,6 @@ DEMO_NAMES = ["Demo Amal", "Demo Bernd", "Demo Ceyda", "Demo Dmytro", "Demo Elif
 
 def create_demo_registrations(city, *, seed: int, today: date | None = None) -> int:
     """Create the events that take registrations, with registrations, once; returns how many events it made."""
-    from quartier.core.tokens import new_token
-
-    from .models import Registration
-    from .registration_services import RETENTION_DAYS
-
     if Event.objects.filter(city=city, slug__startswith="demo-anmeldung-").exists():
         return 0
     today = today or timezone.localdate()

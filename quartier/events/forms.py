@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from quartier.core.languages import language_choices
 from quartier.places.models import District, Neighbourhood
 
-from .models import Event
+from .images import MAX_BYTES, reencode
+from .models import Event, Programme
 
 INPUT = {"class": "kern-form-input__input"}
 
@@ -76,8 +77,6 @@ class LimitedImageField(forms.ImageField):
     """Refuses oversized files before any image decoder looks at them."""
 
     def to_python(self, data):
-        from .images import MAX_BYTES
-
         if data is not None and getattr(data, "size", 0) > MAX_BYTES:
             raise forms.ValidationError(_("Das Bild ist zu groß (höchstens 5 MB)."))
         return super().to_python(data)
@@ -176,7 +175,6 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Programme
 
         self.fields["neighbourhood"].queryset = (
             Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
@@ -204,8 +202,6 @@ class EventForm(forms.ModelForm):
         return sorted(set(days))
 
     def clean_image(self):
-        from .images import reencode
-
         upload = self.cleaned_data.get("image")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             return reencode(upload)

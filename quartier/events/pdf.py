@@ -37,12 +37,14 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from quartier.core import listcache
 from quartier.core.formatting import format_when
 from quartier.places.models import City, Contact, District
 from quartier.places.svgmap import map_geometry
 
 from .models import Event, Programme
 from .occurrences import BERLIN, Occurrence, occurrences
+from .selectors import list_scope
 from .templatetags.events import language_name
 
 logger = logging.getLogger(__name__)
@@ -390,10 +392,6 @@ LOCK_SECONDS = 120
 
 
 def _cache_key(programme: Programme, base_url_for_links: str) -> str:
-    from quartier.core import listcache
-
-    from .selectors import list_scope
-
     places_revision = (
         City.objects.filter(pk=programme.city_id).values_list("places_revision", flat=True).first()
     )

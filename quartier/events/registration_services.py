@@ -26,7 +26,7 @@ from quartier.core.formatting import format_when
 from quartier.core.languages import supported_language
 from quartier.core.tokens import new_token, token_hash
 
-from .models import Event, Registration
+from .models import Event, Registration, RegistrationMessage
 from .occurrences import BERLIN, Occurrence, occurrences
 
 RETENTION_DAYS = 30
@@ -362,8 +362,6 @@ def waiting_list_move_up(event: Event, occurrence_start: datetime) -> list[Regis
 def registration_purge(now: datetime | None = None) -> int:
     """Delete registrations, and the records of messages to them, whose retention has run out (30 days after
     their occurrence); returns the number of registrations."""
-    from .models import RegistrationMessage
-
     now = now or timezone.now()
     RegistrationMessage.objects.filter(delete_after__lt=now).delete()
     _, by_model = Registration.objects.filter(delete_after__lt=now).delete()

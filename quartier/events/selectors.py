@@ -9,7 +9,9 @@ from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from quartier.accounts.selectors import work_scope
 from quartier.core.text import as_id
+from quartier.organisations.permissions import counting_memberships
 
 from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
@@ -240,9 +242,6 @@ def programme_by_key(city, key: str) -> Programme | None:
 
 def workspace_events(user, city) -> QuerySet[Event]:
     """Events a staff member or organiser works on: their organisations' events, and the events they review."""
-    from quartier.accounts.selectors import work_scope
-    from quartier.organisations.permissions import counting_memberships
-
     qs = (
         Event.objects.filter(city=city)
         .select_related("organisation", "neighbourhood__district")

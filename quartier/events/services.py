@@ -105,8 +105,6 @@ def _organiser_addresses(event: Event) -> list[str]:
 def _registrant_addresses(event: Event) -> dict[str, list[str]]:
     """People registered for a coming occurrence (confirmed or waiting), by the language they registered in;
     they are told when the event is cancelled."""
-    from .models import Registration
-
     by_language: dict[str, list[str]] = {}
     rows = event.registrations.filter(
         status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],

@@ -10,6 +10,7 @@ from django.utils import timezone
 from quartier.accounts.models import Membership, Role
 from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
 from quartier.core import personal
+from quartier.organisations.models import Organisation
 
 from . import workflow
 from .models import FundingConsultation, FundingProgramme, ProgrammeDeadline
@@ -126,8 +127,6 @@ def by_person(user, city, email: str) -> QuerySet[FundingConsultation]:
 
 def own_organisations(user, city):
     """The organisations of this city the user is a member of (by name)."""
-    from quartier.organisations.models import Organisation
-
     if not (user and user.is_authenticated):
         return Organisation.objects.none()
     return Organisation.objects.filter(city=city, members__user=user).order_by("name", "pk").distinct()

@@ -3,6 +3,7 @@ from django.contrib import admin
 from quartier.core.admin import AuditedAdmin
 
 from .models import Offer, OfferCategory
+from .services import reindex
 
 
 @admin.register(OfferCategory)
@@ -17,8 +18,6 @@ class OfferCategoryAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:  # the category's name is part of what offers are found by
-            from .services import reindex
-
             reindex(Offer.objects.filter(category=obj))
 
 
@@ -33,6 +32,5 @@ class OfferAdmin(AuditedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from .services import reindex
 
         reindex(Offer.objects.filter(pk=form.instance.pk))  # title, places or texts may have changed

@@ -25,6 +25,7 @@ from quartier.places.models import District
 
 from . import selectors
 from .models import Offer, OfferCategory, TargetGroup
+from .selectors import list_scope
 
 router = Router(tags=["offers"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
@@ -33,10 +34,6 @@ OfferSchedule = Enum("OfferSchedule", {v: v for v in Offer.Schedule.values}, typ
 OrganisationKind = Enum("OrganisationKind", {v: v for v in Organisation.Kind.values}, type=str)
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
-
-
-def list_scope(city_id: int) -> str:
-    return f"offers:{city_id}"
 
 
 # --- schemas -------------------------------------------------------------------------------------------------

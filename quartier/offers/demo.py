@@ -15,6 +15,7 @@ from quartier.places.models import Neighbourhood
 from . import search
 from .models import Offer, OfferCategory, TargetGroup
 from .services import ensure_default_categories, search_document
+from .signals import retire
 
 KINDS = [
     "association",
@@ -178,7 +179,6 @@ def create_demo_offers(
     through.objects.bulk_create(links, batch_size=1000)
     Offer.objects.bulk_update(saved, ["search_document"], batch_size=500)
     search.index(saved)
-    from .signals import retire
 
     retire(city.pk)
     return {"organisations": organisations, "offers": len(saved)}

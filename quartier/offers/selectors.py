@@ -17,6 +17,11 @@ from . import search
 from .models import Offer
 
 
+def list_scope(city_id: int) -> str:
+    """The listcache scope of a city's cached offer and organisation lists (retired by signals.py)."""
+    return f"offers:{city_id}"
+
+
 @dataclass(frozen=True)
 class OfferFilters:
     q: str | None = None

@@ -9,11 +9,10 @@ from quartier.core import listcache
 from quartier.organisations.models import Organisation
 
 from .models import Offer, OfferCategory
+from .selectors import list_scope
 
 
 def retire(city_id: int) -> None:
-    from .api import list_scope
-
     listcache.bump(list_scope(city_id))
 
 

@@ -22,6 +22,9 @@ from shapely.geometry import shape
 
 from quartier.core.text import normalise
 
+from .models import City, Contact, Neighbourhood, Postcode
+from .signals import places_version
+
 SLIVER_TOLERANCE_M = 100.0
 MAX_QUERY_LENGTH = 200
 GRID_CELL_M = 60.0
@@ -382,8 +385,6 @@ def contact_api(contact: ContactInfo) -> dict:
 
 
 def build_index(city_id: int) -> CityIndex:
-    from .models import City, Contact, Neighbourhood, Postcode
-
     city = City.objects.get(pk=city_id)
     contacts_by_district: dict[int, list[ContactInfo]] = {}
     for contact in (
@@ -445,7 +446,6 @@ def get_index(city_id: int) -> CityIndex:
     now = time.monotonic()
     if entry is not None and now - entry[1] < settings.PLACES_RECHECK_SECONDS:
         return entry[0]
-    from .signals import places_version  # here, not per call: the fast path above runs for every lookup
 
     version = places_version(city_id)
     if entry is not None and entry[2] == version:

@@ -1,4 +1,4 @@
-"""Reads of place data. Public data: no user scope needed except in the workspace selectors."""
+"""Reads of place data. Public data: no user scope (selectors scoped by a user's roles live in accounts)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import time
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from quartier.accounts.models import Role
-from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
-
-from .models import City, Contact, District, Neighbourhood
+from .models import (
+    City,
+    Contact,
+    District,
+    DistrictOffice,
+    Neighbourhood,
+    PlaceSource,
+    Postcode,
+    PostcodeNeighbourhood,
+)
 
 _HOST_CACHE: dict[str, tuple[float, City | None]] = {}
 _HOST_TTL = 30.0
@@ -155,21 +161,8 @@ def neighbourhoods_with_postcodes(city: City) -> QuerySet[Neighbourhood]:
     return qs.order_by("number", "name")
 
 
-def workspace_districts(user, city: City) -> QuerySet[District]:
-    """Districts a staff member works in: their own for district roles, all for city-wide roles."""
-    everything = is_platform_admin(user) or roles_in(user, city) & {
-        Role.CITY_ADMIN,
-        Role.CENTRAL_STEERING,
-        Role.FALLBACK,
-    }
-    qs = districts_with_places(city)
-    return qs if everything else qs.filter(pk__in=district_ids_for(user, city))
-
-
 def reference_data_gaps(city: City) -> dict:
     """What the reference data does not say, computed from the loaded rows, for the data-sources page."""
-    from .models import DistrictOffice, Postcode
-
     neighbourhoods = list(
         Neighbourhood.objects.filter(city=city).prefetch_related("postcodes").order_by("number")
     )
@@ -205,8 +198,6 @@ def neighbourhoods_by_ids(city: City, ids: list[int]) -> list[Neighbourhood]:
 
 def postcodes_with_pairs(city: City):
     """All postcodes of a city with their pairs (Stadtteil, source, who added them), by code."""
-    from .models import Postcode, PostcodeNeighbourhood
-
     pairs = PostcodeNeighbourhood.objects.select_related("neighbourhood", "added_by").defer(
         "neighbourhood__boundary"
     )
@@ -219,8 +210,6 @@ def postcodes_with_pairs(city: City):
 
 def city_added_pairs(city: City):
     """The pairs the city added in the workspace, for the data-sources page."""
-    from .models import PlaceSource, PostcodeNeighbourhood
-
     return (
         PostcodeNeighbourhood.objects.filter(postcode__city=city, source=PlaceSource.CITY)
         .select_related("postcode", "neighbourhood")
@@ -231,8 +220,6 @@ def city_added_pairs(city: City):
 
 def postcode_pair(city: City, pk: int):
     """One pair of this city (None for another city's)."""
-    from .models import PostcodeNeighbourhood
-
     return (
         PostcodeNeighbourhood.objects.filter(pk=pk, postcode__city=city)
         .select_related("postcode__city", "neighbourhood")

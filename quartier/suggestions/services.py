@@ -23,12 +23,14 @@ from quartier.accounts.selectors import work_recipients
 from quartier.core import personal
 from quartier.core.audit import audit_record, model_changes
 from quartier.core.languages import supported_language
+from quartier.places.models import City
 
 from . import workflow
 from .models import Suggestion, SuggestionNote, SuggestionStep
 from .permissions import can_handle, handlers
 from .personal_data import SUGGESTIONS
 from .readers import readers_sentence
+from .selectors import inbox
 
 S = Suggestion.Status
 MIN_TEXT = 10
@@ -373,10 +375,6 @@ def purge_personal_data(now=None) -> int:
 
 def send_digests(now=None) -> int:
     """The daily digest for staff who chose it: the suggestions that arrived in their scope since the last one."""
-    from quartier.places.models import City
-
-    from .selectors import inbox
-
     now = now or timezone.now()
     sent = 0
     for user in User.objects.filter(is_active=True, work_mail=User.WorkMail.DAILY):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from quartier.core import listcache
 from quartier.places.models import Neighbourhood
+from quartier.places.views.public import _map
 
 from .. import selectors
 from ..forms import EventFilterForm
@@ -256,8 +257,6 @@ def programme_pdf(request, slug: str):
 def event_map(request):
     """The map view: Stadtteile with coming events highlighted (the areas lead to the Stadtteil pages); the list
     beside the map gives the counts and leads to the filtered event list, so nothing depends on the picture."""
-    from quartier.places.views.public import _map
-
     city = _city(request)
     coming = selectors.occurrence_rows(city=city, filters=selectors.EventFilters())
     counts = {

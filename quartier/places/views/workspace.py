@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from quartier.accounts.permissions import requires
+from quartier.core.permissions import requires
 
 from .. import selectors
 from ..forms.workspace import PostcodePairAddForm

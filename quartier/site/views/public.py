@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from quartier.accounts.services import accessibility_feedback_send
 from quartier.core import ratelimit
 from quartier.events.selectors import coming_occurrences, current_programmes
 from quartier.offers.selectors import OfferFilters, public_search
 from quartier.places import selectors as places_selectors
 from quartier.places.forms.public import AccessibilityFeedbackForm, FinderForm
 from quartier.places.models import Neighbourhood
-from quartier.places.services import accessibility_feedback_send
 from quartier.places.views.public import _city_or_404, _map
 from quartier.suggestions.selectors import published as published_suggestions
 

@@ -7,9 +7,8 @@ from django.views.decorators.http import require_safe
 
 from quartier.accounts.models import Role
 from quartier.accounts.permissions import require_workspace, roles_in
-from quartier.accounts.selectors import work_recipients_by_district
+from quartier.accounts.selectors import work_recipients_by_district, workspace_districts
 from quartier.organisations.selectors import organisations_for
-from quartier.places.selectors import workspace_districts
 from quartier.site.startpage import UPCOMING_DAYS, district_activity, waiting_for
 
 

@@ -1,8 +1,13 @@
+"""Load a city's reference data (places) and give the rooms that need one their starting data for the city (the
+offer categories). Here in the site, not in places, because it reaches rooms above places."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quartier.places.loader import ReferenceDataError, load_city
+from quartier.offers.services import ensure_default_categories
+from quartier.places.loader import ReferenceDataError, load_city, manifest_for
+from quartier.places.models import City
 
 
 class Command(BaseCommand):
@@ -21,10 +26,6 @@ class Command(BaseCommand):
             counts = getattr(report, outcome)
             if counts:
                 self.stdout.write(f"{outcome}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-        from quartier.offers.services import ensure_default_categories
-        from quartier.places.loader import manifest_for
-        from quartier.places.models import City
-
         created = ensure_default_categories(City.objects.get(slug=manifest_for(slug)[0]["slug"]))
         if created:
             self.stdout.write(f"offer categories: {created} created (staff can edit them in the admin)")
