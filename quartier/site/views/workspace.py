@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from quartier.accounts.models import Role
 from quartier.accounts.permissions import require_workspace, roles_in
 from quartier.accounts.selectors import work_recipients_by_district
-from quartier.organisations.selectors import organisations_for
+from quartier.organisations.selectors import organisations_joined
 from quartier.places.selectors import workspace_districts
 from quartier.site.startpage import UPCOMING_DAYS, district_activity, waiting_for
 
@@ -28,9 +28,7 @@ def workspace_home(request):
         district.recipients = recipients[district.pk]
         district.activity = activity.get(district.pk, {})
     roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
-    organisations = list(
-        organisations_for(request.user, request.city).filter(members__user=request.user).distinct()
-    )
+    organisations = list(organisations_joined(request.user, request.city))
     return render(
         request,
         "workspace/home.html",
