@@ -24,6 +24,16 @@ MEMBERSHIP_ACTIONS = (
 RECENT_CHANGES = 20
 
 
+def list_scope(city_id: int) -> str:
+    """The listcache scope of the public organisation list of a city (api.py)."""
+    return f"organisations:{city_id}"
+
+
+def public_organisation(city, slug: str) -> Organisation | None:
+    """The organisation of this city with this slug (every organisation has a public page)."""
+    return Organisation.objects.filter(city=city, slug=slug).first()
+
+
 def organisations_for(user, city) -> QuerySet[Organisation]:
     """Organisations a staff member or organisation member may manage in this city (central steering sees
     aggregates elsewhere, not organisations' members)."""
