@@ -23,7 +23,7 @@ from quartier.core.tokens import secret_page, token_hash
 from quartier.places.views.public import _city_or_404
 
 from .. import sections, selectors, services
-from ..forms import AcceptInvitationForm
+from ..forms.public import AcceptInvitationForm
 
 LOOKUPS_PER_HOUR = 30
 CONFIRM_SALT = "organisations.invitation-accept"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from quartier.accounts.permissions import can_use_workspace, requires
 
 from .. import permissions, selectors, services
-from ..forms import InvitationForm, MemberActionForm, OrganisationForm
+from ..forms.workspace import InvitationForm, MemberActionForm, OrganisationForm
 from ..models import MemberRole
 
 
