@@ -1,6 +1,7 @@
-"""The public API of offers and organisations: lists with the DESIGN.md envelope, one item each, categories.
+"""The public API of offers: the list with the DESIGN.md envelope, one offer, categories (organisations have their
+own: quartier/organisations/api.py).
 
-Lists are built from `.values()` rows and cached (listcache, retired by signals.py whenever an offer, a category
+The list is built from `.values()` rows and cached (listcache, retired by signals.py whenever an offer, a category
 or an organisation changes); the answer depends on the query, the host (absolute URLs) and the day (offers not
 confirmed for too long drop out).
 """
@@ -18,8 +19,7 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from quartier.core import listcache
-from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate, schema_bytes
-from quartier.organisations.models import Organisation
+from quartier.core.api import ErrorOut, PageParams, error, json_response, paginate, schema_bytes
 from quartier.places import selectors as places
 from quartier.places.models import District
 
@@ -29,9 +29,8 @@ from .selectors import list_scope
 
 router = Router(tags=["offers"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
-# Named enums: the schema names must not collide with other apps' enums.
+# A named enum: the schema name must not collide with other apps' enums.
 OfferSchedule = Enum("OfferSchedule", {v: v for v in Offer.Schedule.values}, type=str)
-OrganisationKind = Enum("OrganisationKind", {v: v for v in Organisation.Kind.values}, type=str)
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 
@@ -112,35 +111,6 @@ class OfferQuery(PageParams):
     target_group: TargetGroup | None = None
     language: str | None = Field(None, pattern=LANGUAGE_PATTERN, description="ISO 639 code, e.g. ar")
     free: bool = False
-
-
-class OrganisationItem(Schema):
-    id: int
-    slug: str
-    name: str
-    kind: OrganisationKind
-    districts: list[OfferPlaceRef]
-    offers: int = Field(description="number of its listed offers")
-    url: str
-
-
-class OrganisationList(Schema):
-    items: list[OrganisationItem]
-    count: int
-    next: str | None
-
-
-class OrganisationDetail(OrganisationItem):
-    description: str
-    contact_name: str
-    email: str
-    phone: str
-    website: str
-
-
-class OrganisationQuery(PageParams):
-    q: str | None = Field(None, max_length=200, description="part of the name")
-    district: str | None = Field(None, max_length=8, description="roman numeral, e.g. III")
 
 
 class OfferCategoryList(Schema):
@@ -364,94 +334,3 @@ def category_list(request: HttpRequest, city: str):
     )
     body = {"items": items, "count": len(items), "next": None}
     return json_response(request, schema_bytes(OfferCategoryList, body), cache_seconds=300)
-
-
-def _organisations(city, params: OrganisationQuery):
-    _no_nul("q", params.q)
-    _no_nul("district", params.district)
-    qs = Organisation.objects.filter(city=city)
-    if params.district:
-        district = (
-            District.objects.defer("boundary")
-            .filter(city=city, number__iexact=params.district.strip())
-            .first()
-        )
-        if district is None:
-            raise _invalid("district", "unknown district")
-        qs = qs.filter(districts=district)
-    if params.q and params.q.strip():
-        qs = qs.filter(name__icontains=params.q.strip())
-    return qs.order_by("name", "id")
-
-
-def _organisation_rows(city, rows: list[dict], request: HttpRequest) -> list[dict]:
-    ids = [r["id"] for r in rows]
-    counts: dict[int, int] = defaultdict(int)
-    for org_id in (
-        selectors.visible(city).filter(organisation_id__in=ids).values_list("organisation_id", flat=True)
-    ):
-        counts[org_id] += 1
-    districts: dict[int, list[dict]] = defaultdict(list)
-    through = Organisation.districts.through.objects.filter(organisation_id__in=ids).order_by(
-        "district__ordinal"
-    )
-    for org_id, number, name in through.values_list("organisation_id", "district__number", "district__name"):
-        districts[org_id].append({"number": number, "name": name})
-    url_for = Urls(request, "public:organisation")
-    return [
-        {
-            **r,
-            "districts": districts.get(r["id"], []),
-            "offers": counts.get(r["id"], 0),
-            "url": url_for(r["slug"]),
-        }
-        for r in rows
-    ]
-
-
-@router.get(
-    "/cities/{city}/organisations",
-    response={200: OrganisationList, 404: ErrorOut, 422: dict},
-    summary="Organisations (associations, institutions, offices) with the number of their listed offers",
-)
-def organisation_list(request: HttpRequest, city: str, params: Query[OrganisationQuery]):
-    city_id = places.city_id_for_slug(city)
-    if city_id is None:
-        return error(request, 404, "This city is not served here.")
-    c = places.city_by_slug(city)
-    qs = _organisations(c, params)
-
-    def build() -> bytes:
-        page = paginate(request, qs.values("id", "slug", "name", "kind"), params, count=qs.count())
-        page["items"] = _organisation_rows(c, list(page["items"]), request)
-        return json_bytes(page)
-
-    parts = (
-        "organisations",
-        request.get_full_path(),
-        request.build_absolute_uri("/"),
-        str(timezone.localdate()),
-    )
-    body = listcache.cached_bytes(list_scope(city_id), parts, build)
-    return json_response(request, body, cache_seconds=60)
-
-
-@router.get(
-    "/cities/{city}/organisations/{organisation_id}",
-    response={200: OrganisationDetail, 404: ErrorOut},
-    summary="One organisation with its public contact",
-)
-def organisation_detail(request: HttpRequest, city: str, organisation_id: int):
-    c = places.city_by_slug(city)
-    if c is None:
-        return error(request, 404, "This city is not served here.")
-    row = (
-        Organisation.objects.filter(city=c, pk=organisation_id)
-        .values("id", "slug", "name", "kind", "description", "contact_name", "email", "phone", "website")
-        .first()
-        if 0 < organisation_id < 2**63
-        else None
-    )
-    if row is None:
-        return error(request, 404, "No organisation with this id.")
-    return json_response(request, _organisation_rows(c, [row], request)[0], cache_seconds=60)

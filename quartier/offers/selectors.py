@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
@@ -120,3 +121,13 @@ def _citywide(user, city) -> bool:
     return bool(user and user.is_authenticated) and (
         is_platform_admin(user) or bool(roles_in(user, city) & CITYWIDE_ROLES)
     )
+
+
+def offer_counts(city, organisation_ids: list[int]) -> dict[int, int]:
+    """The number of visible offers of each of these organisations (the organisation API's `offers`)."""
+    counts: dict[int, int] = defaultdict(int)
+    for org_id in (
+        visible(city).filter(organisation_id__in=organisation_ids).values_list("organisation_id", flat=True)
+    ):
+        counts[org_id] += 1
+    return dict(counts)

@@ -1,4 +1,5 @@
-"""Retire the cached offer and organisation lists (listcache) whenever what they show may have changed."""
+"""Retire the cached offer and organisation lists (listcache) whenever what they show may have changed (the
+organisation list counts each organisation's offers)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.dispatch import receiver
 
 from quartier.core import listcache
 from quartier.organisations.models import Organisation
+from quartier.organisations.selectors import list_scope as organisation_list_scope
 
 from .models import Offer, OfferCategory
 from .selectors import list_scope
@@ -14,6 +16,7 @@ from .selectors import list_scope
 
 def retire(city_id: int) -> None:
     listcache.bump(list_scope(city_id))
+    listcache.bump(organisation_list_scope(city_id))
 
 
 @receiver([post_save, post_delete], sender=Offer)

@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "quartier.organisations"
     label = "organisations"
     verbose_name = _("Organisationen")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

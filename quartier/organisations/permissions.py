@@ -9,18 +9,16 @@
 """
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
+from quartier.accounts.permissions import CITYWIDE_ROLES, district_ids_for, is_platform_admin, roles_in
 
 from .models import MemberRole, OrganisationMember
-
-CITYWIDE = {Role.CITY_ADMIN, Role.FALLBACK}
 
 
 def can_manage(user, organisation) -> bool:
     """May edit the organisation's data (not its members: see `can_change_members`)."""
     if not user or not user.is_authenticated:
         return False
-    if is_platform_admin(user) or roles_in(user, organisation.city) & CITYWIDE:
+    if is_platform_admin(user) or roles_in(user, organisation.city) & CITYWIDE_ROLES:
         return True
     own = district_ids_for(user, organisation.city, roles={Role.COORDINATOR})
     return bool(own & {d.pk for d in organisation.districts.all()})
@@ -30,7 +28,7 @@ def can_create_in(user, city, district_ids) -> bool:
     """May create an organisation active in these districts (coordinators only in their own)."""
     if not user or not user.is_authenticated:
         return False
-    if is_platform_admin(user) or roles_in(user, city) & CITYWIDE:
+    if is_platform_admin(user) or roles_in(user, city) & CITYWIDE_ROLES:
         return True
     own = district_ids_for(user, city, roles={Role.COORDINATOR})
     return bool(district_ids) and set(district_ids) <= own

@@ -7,11 +7,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import Role, User
-from quartier.accounts.permissions import district_ids_for, is_platform_admin, roles_in
+from quartier.accounts.permissions import CITYWIDE_ROLES, district_ids_for, is_platform_admin, roles_in
 from quartier.core.models import AuditEntry
 
 from .models import Invitation, MemberRole, Organisation, OrganisationMember
-from .permissions import CITYWIDE, counting_memberships
+from .permissions import counting_memberships
 
 # The audit actions that change who belongs to an organisation (shown on its page, "Mitglieder und Änderungen").
 MEMBERSHIP_ACTIONS = (
@@ -24,15 +24,31 @@ MEMBERSHIP_ACTIONS = (
 RECENT_CHANGES = 20
 
 
+def list_scope(city_id: int) -> str:
+    """The listcache scope of the public organisation list of a city (api.py)."""
+    return f"organisations:{city_id}"
+
+
+def public_organisation(city, slug: str) -> Organisation | None:
+    """The organisation of this city with this slug (every organisation has a public page)."""
+    return Organisation.objects.filter(city=city, slug=slug).first()
+
+
 def organisations_for(user, city) -> QuerySet[Organisation]:
     """Organisations a staff member or organisation member may manage in this city (central steering sees
     aggregates elsewhere, not organisations' members)."""
     qs = Organisation.objects.filter(city=city).prefetch_related("districts").order_by("name")
-    if is_platform_admin(user) or roles_in(user, city) & CITYWIDE:
+    if is_platform_admin(user) or roles_in(user, city) & CITYWIDE_ROLES:
         return qs
     own = district_ids_for(user, city, roles={Role.COORDINATOR})
     own_organisations = counting_memberships(user).values("organisation_id")
     return qs.filter(Q(districts__in=own) | Q(pk__in=own_organisations)).distinct()
+
+
+def organisations_joined(user, city) -> QuerySet[Organisation]:
+    """The organisations of `organisations_for` in which the user has a membership (any, also one that does not
+    count: the start page's "your organisations")."""
+    return organisations_for(user, city).filter(members__user=user).distinct()
 
 
 def organisations_acted_for(user, city) -> QuerySet[Organisation]:

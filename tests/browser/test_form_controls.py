@@ -34,8 +34,8 @@ ORGANISER = "verein@demo.quartier.example"
 FORM_PAGES: dict[str, list[str]] = {
     "templates/places/includes/finder_form.html": ["/{lang}/", "/{lang}/finden/?q=Altendorf"],
     "templates/places/public/accessibility_feedback.html": ["/{lang}/barrierefreiheit/feedback/"],
-    "templates/accounts/login.html": ["/{lang}/konto/anmelden/"],
-    "templates/accounts/password_reset_form.html": ["/{lang}/konto/passwort-vergessen/"],
+    "accounts/login.html": ["/{lang}/konto/anmelden/"],
+    "accounts/password_reset_form.html": ["/{lang}/konto/passwort-vergessen/"],
     "events/public/list.html": ["/{lang}/veranstaltungen/"],
     "events/registration/form.html": ["/{lang}/veranstaltungen/{event}/anmelden/"],
     "offers/public/list.html": ["/{lang}/angebote/"],
@@ -64,13 +64,13 @@ FORM_PAGES: dict[str, list[str]] = {
     "funding/workspace/list.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/"],
     "funding/workspace/action.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/{consultation}/"],
     "funding/workspace/person.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/auskunft-und-loeschung/"],
-    "templates/accounts/workspace/people_list.html": ["ws:/{lang}/arbeitsbereich/personen/"],
-    "templates/accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
-    "templates/accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],
-    "templates/accounts/workspace/audit_list.html": ["ws:/{lang}/arbeitsbereich/protokoll/"],
+    "accounts/workspace/people_list.html": ["ws:/{lang}/arbeitsbereich/personen/"],
+    "accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
+    "accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],
+    "accounts/workspace/audit_list.html": ["ws:/{lang}/arbeitsbereich/protokoll/"],
     "templates/places/workspace/postcode_pairs.html": ["ws:/{lang}/arbeitsbereich/postleitzahlen/"],
-    "templates/accounts/twofactor/security.html": ["ws:/{lang}/arbeitsbereich/anmeldung-absichern/"],
-    "templates/accounts/twofactor/enrol.html": ["ws:/{lang}/konto/zweiter-faktor/einrichten/"],
+    "accounts/twofactor/security.html": ["ws:/{lang}/arbeitsbereich/anmeldung-absichern/"],
+    "accounts/twofactor/enrol.html": ["ws:/{lang}/konto/zweiter-faktor/einrichten/"],
 }
 # Forms behind a secret link sent by e-mail that hold nothing but a submit button or plain text fields; their
 # markup is covered by tests/core/test_form_markup.py.
@@ -78,14 +78,14 @@ BEHIND_SECRET_LINKS = {
     "events/registration/cancel.html",
     "offers/public/confirm.html",
     "organisations/public/invitation.html",
-    "templates/accounts/password_reset_confirm.html",
-    "templates/accounts/staff_invitation.html",
-    "templates/accounts/session_timeout.html",  # the staff session dialog, part of every workspace page
+    "accounts/password_reset_confirm.html",
+    "accounts/staff_invitation.html",
+    "accounts/session_timeout.html",  # the staff session dialog, part of every workspace page
     # The login steps of the second factor, reached only in their own session states; their controls are checked
     # with the same CONTROLS in tests/browser/test_two_factor.py.
-    "templates/accounts/twofactor/verify.html",
-    "templates/accounts/twofactor/recovery_codes.html",
-    "templates/accounts/twofactor/step_nav.html",
+    "accounts/twofactor/verify.html",
+    "accounts/twofactor/recovery_codes.html",
+    "accounts/twofactor/step_nav.html",
 }
 
 SETUP = """

@@ -2,26 +2,26 @@
 
 from django.urls import path
 
-from quartier.accounts import audit_views, people_views, twofactor_views
+from quartier.accounts.views import workspace
 
 urlpatterns = [
-    path("personen/", people_views.people_list, name="people"),
-    path("personen/einladen/", people_views.person_invite, name="person_invite"),
-    path("personen/<int:pk>/", people_views.person_detail, name="person"),
-    path("personen/<int:pk>/einladung-erneut-senden/", people_views.person_resend, name="person_resend"),
-    path("personen/<int:pk>/deaktivieren/", people_views.person_deactivate, name="person_deactivate"),
-    path("personen/<int:pk>/reaktivieren/", people_views.person_reactivate, name="person_reactivate"),
+    path("personen/", workspace.people_list, name="people"),
+    path("personen/einladen/", workspace.person_invite, name="person_invite"),
+    path("personen/<int:pk>/", workspace.person_detail, name="person"),
+    path("personen/<int:pk>/einladung-erneut-senden/", workspace.person_resend, name="person_resend"),
+    path("personen/<int:pk>/deaktivieren/", workspace.person_deactivate, name="person_deactivate"),
+    path("personen/<int:pk>/reaktivieren/", workspace.person_reactivate, name="person_reactivate"),
     path(
         "personen/<int:pk>/zweiten-faktor-zuruecksetzen/",
-        people_views.person_two_factor_reset,
+        workspace.person_two_factor_reset,
         name="person_two_factor_reset",
     ),
-    path("anmeldung-absichern/", twofactor_views.security, name="two_factor"),
+    path("anmeldung-absichern/", workspace.security, name="two_factor"),
     path(
         "anmeldung-absichern/wiederherstellungscodes/",
-        twofactor_views.recovery_codes_renew,
+        workspace.recovery_codes_renew,
         name="two_factor_codes_renew",
     ),
-    path("protokoll/", audit_views.audit_list, name="audit"),
-    path("protokoll/protokoll.csv", audit_views.audit_export, name="audit_export"),
+    path("protokoll/", workspace.audit_list, name="audit"),
+    path("protokoll/protokoll.csv", workspace.audit_export, name="audit_export"),
 ]

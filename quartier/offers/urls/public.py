@@ -8,5 +8,4 @@ urlpatterns = [
     path("angebote/", public.offer_list, name="offers"),
     path("angebote/bestaetigen/<str:token>/", public.offer_confirm, name="offer_confirm"),
     path("angebote/<slug:slug>/", public.offer_detail, name="offer"),
-    path("organisationen/<slug:slug>/", public.organisation, name="organisation"),
 ]

@@ -1,5 +1,5 @@
-"""Public pages for offers: the list with search and filters, one page per offer, the organisation page, and the
-one-click confirmation link from the reminder mail."""
+"""Public pages for offers: the list with search and filters, one page per offer, the one-click confirmation link
+from the reminder mail, and the offers section of the organisation page (quartier/organisations/sections.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page
-from quartier.organisations.models import Organisation
 from quartier.places.models import Neighbourhood
 from quartier.places.views.public import _city_or_404, _map
 
@@ -155,24 +154,16 @@ def offer_detail(request, slug: str):
     )
 
 
-@require_safe
-def organisation(request, slug: str):
-    """An organisation's public page: what it is, its public contact and its visible offers.
-
-    URL: `public:organisation`, `organisationen/<slug>/`.
-    """
-    city = _city_or_404(request)
-    org = Organisation.objects.filter(city=city, slug=slug).first()
-    if org is None:
-        raise Http404(_("Diese Organisation gibt es nicht."))
+def organisation_offers(city, organisation) -> dict:
+    """The offers section of an organisation's public page: its visible offers."""
     offers = (
         selectors.visible(city)
-        .filter(organisation=org)
+        .filter(organisation=organisation)
         .select_related("category")
         .prefetch_related(_places())
         .order_by("title", "id")
     )
-    return render(request, "offers/public/organisation.html", {"organisation": org, "offers": offers})
+    return {"offers": offers}
 
 
 # The page is sent with Referrer-Policy: no-referrer (a secret link), so browsers post its form with

@@ -6,4 +6,5 @@ from quartier.organisations.views import public
 
 urlpatterns = [
     path("einladung/<str:token>/", public.invitation_accept, name="invitation"),
+    path("organisationen/<slug:slug>/", public.organisation, name="organisation"),
 ]

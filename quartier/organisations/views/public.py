@@ -1,4 +1,5 @@
-"""The public page behind an invitation link: join the organisation, with a new account or the existing one.
+"""The organisations' public pages: an organisation's own page, and the page behind an invitation link (join the
+organisation, with a new account or the existing one).
 
 An invitation to an address that already has an account is accepted only by that account, logged in: the page asks
 the person to log in and brings them back. Someone logged in with another account is told so and accepts nothing.
@@ -15,17 +16,41 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page, token_hash
+from quartier.places.views.public import _city_or_404
 
-from .. import services
-from ..forms import AcceptInvitationForm
+from .. import sections, selectors, services
+from ..forms.public import AcceptInvitationForm
 
 LOOKUPS_PER_HOUR = 30
 CONFIRM_SALT = "organisations.invitation-accept"
 CONFIRM_MAX_AGE = 24 * 3600
+
+
+@require_safe
+def organisation(request, slug: str):
+    """An organisation's public page: what it is, its public contact, and the sections the rooms above add (its
+    visible offers: sections.py).
+
+    URL: `public:organisation`, `organisationen/<slug>/`.
+    """
+    city = _city_or_404(request)
+    org = selectors.public_organisation(city, slug)
+    if org is None:
+        raise Http404(_("Diese Organisation gibt es nicht."))
+    parts = sections.page_sections()
+    return render(
+        request,
+        "organisations/public/organisation.html",
+        {
+            "organisation": org,
+            "breadcrumb": next((part.breadcrumb for part in parts if part.breadcrumb), None),
+            "sections": [{"template": part.template, "context": part.context(city, org)} for part in parts],
+        },
+    )
 
 
 def _confirm_value(request, token: str) -> str:

@@ -1,7 +1,6 @@
 """Workspace pages for organisations: list, create, edit; members and their changes, invitations."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import require_workspace
+from quartier.accounts.permissions import can_use_workspace, requires
 
 from .. import permissions, selectors, services
-from ..forms import InvitationForm, MemberActionForm, OrganisationForm
+from ..forms.workspace import InvitationForm, MemberActionForm, OrganisationForm
 from ..models import MemberRole
 
 
@@ -23,10 +22,9 @@ def _accept_url(request):
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace)
 @never_cache
 def organisation_list(request):
-    require_workspace(request.user, request.city)
     return render(
         request,
         "organisations/workspace/list.html",
@@ -38,12 +36,9 @@ def organisation_list(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace, permissions.can_create_any)
 @never_cache
 def organisation_create(request):
-    require_workspace(request.user, request.city)
-    if not permissions.can_create_any(request.user, request.city):
-        raise PermissionDenied
     form = OrganisationForm(request.POST if request.method == "POST" else None, city=request.city)
     status = 200
     if request.method == "POST":
@@ -93,10 +88,9 @@ def _member_action(request, organisation, form: MemberActionForm) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace)
 @never_cache
 def organisation_detail(request, pk: int):
-    require_workspace(request.user, request.city)
     organisation = selectors.organisation_for(request.user, request.city, pk)
     if organisation is None:
         raise Http404(_("Diese Organisation gibt es nicht oder Sie haben keinen Zugriff."))

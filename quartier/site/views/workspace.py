@@ -1,24 +1,22 @@
 """The workspace start page: what waits for each role, composed from every app."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import require_workspace, roles_in
+from quartier.accounts.permissions import can_use_workspace, requires, roles_in
 from quartier.accounts.selectors import work_recipients_by_district, workspace_districts
-from quartier.organisations.selectors import organisations_for
+from quartier.organisations.selectors import organisations_joined
 from quartier.site.startpage import UPCOMING_DAYS, district_activity, waiting_for
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace)
 @never_cache
 def workspace_home(request):
     """A staff member's start page: what waits for them (with counts and links), their organisations, and their
     districts with Stadtteile, public contacts and who receives new work."""
-    require_workspace(request.user, request.city)
     sections = waiting_for(request.user, request.city)
     districts = list(workspace_districts(request.user, request.city))
     recipients = work_recipients_by_district(city=request.city, districts=districts)
@@ -27,9 +25,7 @@ def workspace_home(request):
         district.recipients = recipients[district.pk]
         district.activity = activity.get(district.pk, {})
     roles = [Role(r).label for r in sorted(roles_in(request.user, request.city))]
-    organisations = list(
-        organisations_for(request.user, request.city).filter(members__user=request.user).distinct()
-    )
+    organisations = list(organisations_joined(request.user, request.city))
     return render(
         request,
         "workspace/home.html",

@@ -1,10 +1,10 @@
-"""The "Personen" area: city administrators invite staff, change roles and districts, deactivate and reactivate
-accounts; and the page behind an invitation link, where the invited person sets a password."""
+"""The workspace pages of this app: the "Personen" area (city administrators invite staff, change roles and
+districts, deactivate and reactivate accounts), the page "Anmeldung absichern" (second factor and recovery codes),
+and the "Protokoll" page (a city's audit log for its administrators, with filters, pages and a CSV export)."""
 
-from django.conf import settings
+from __future__ import annotations
+
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,25 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from quartier.core import ratelimit
 from quartier.core.audit import audit_record
-from quartier.core.tokens import secret_page
+from quartier.core.spreadsheet import csv_download
 
-from . import selectors, services, twofactor
-from .models import Role
-from .people_forms import AcceptStaffInvitationForm, GrantsForm, InviteForm, PeopleFilterForm
-from .permissions import is_platform_admin, require_people_manager, require_workspace
+from .. import audit_log, selectors, services, throttling, twofactor
+from ..forms.account import AppCodeForm
+from ..forms.workspace import GrantsForm, InviteForm, PeopleFilterForm
+from ..models import Role
+from ..permissions import can_use_workspace, is_platform_admin, manages_people, requires
+from .account import THROTTLE_KIND, code_failed, code_guard, codes_url, keep_codes_to_show, throttle_account
 
 PAGE_SIZE = 50
-LOOKUPS_PER_HOUR = 30
-
-
-def _require_manager(request) -> None:
-    require_workspace(request.user, request.city)
-    require_people_manager(request.user, request.city)
+MAX_PAGE_PARAM = 10  # of the audit log's page number
 
 
 def _accept_url_for(request):
@@ -67,10 +62,9 @@ def _annotate(person, now):
 
 
 @require_safe
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def people_list(request):
-    _require_manager(request)
     form = PeopleFilterForm(request.GET or None, city=request.city)
     page, status = None, 200
     if form.is_bound and not form.is_valid():
@@ -92,10 +86,9 @@ def people_list(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_invite(request):
-    _require_manager(request)
     form = InviteForm(request.POST if request.method == "POST" else None, city=request.city)
     status = 200
     if request.method == "POST":
@@ -129,10 +122,9 @@ def person_invite(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_detail(request, pk: int):
-    _require_manager(request)
     person = _annotate(_person_or_404(request, pk), timezone.now())
     if request.method == "GET":  # an account's data (e-mail address, roles, status) was read
         audit_record(actor=request.user, action="account.viewed", target=person, city=request.city)
@@ -175,7 +167,6 @@ def person_detail(request, pk: int):
 
 
 def _account_action(request, pk: int, action, done: str):
-    _require_manager(request)
     person = _person_or_404(request, pk)
     try:
         action(actor=request.user, city=request.city, user=person)
@@ -188,7 +179,7 @@ def _account_action(request, pk: int, action, done: str):
 
 
 @require_POST
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_deactivate(request, pk: int):
     return _account_action(
@@ -200,14 +191,14 @@ def person_deactivate(request, pk: int):
 
 
 @require_POST
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_reactivate(request, pk: int):
     return _account_action(request, pk, services.staff_reactivate, _("Das Konto ist wieder aktiv."))
 
 
 @require_POST
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_two_factor_reset(request, pk: int):
     return _account_action(
@@ -222,7 +213,7 @@ def person_two_factor_reset(request, pk: int):
 
 
 @require_POST
-@login_required
+@requires(can_use_workspace, manages_people)
 @never_cache
 def person_resend(request, pk: int):
     accept_url_for = _accept_url_for(request)
@@ -238,38 +229,105 @@ def person_resend(request, pk: int):
     )
 
 
-# The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
-# "Origin: null", which Django's CSRF check refuses. The secret token in the URL is what authorises the request.
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "HEAD"])
+@requires(can_use_workspace)
 @never_cache
-def staff_invitation_accept(request, token: str):
-    """The invited person sets a password and is logged in; the link works once and expires."""
-    if ratelimit.hit("staff-invitation", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
-        return secret_page(render(request, "errors/429.html", status=429))
-    invitation = services.staff_invitation_for_token(token)
-    if invitation is None:
-        raise Http404(_("Diese Einladung ist ungültig oder abgelaufen."))
-    form = AcceptStaffInvitationForm(invitation.user, request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                user = services.staff_invitation_accept(
-                    token=token, password=form.cleaned_data["new_password1"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-                messages.success(request, _("Willkommen! Ihr Passwort ist gespeichert, Sie sind angemeldet."))
-                return redirect("workspace:home")
-        status = 400
-    return secret_page(
-        render(
-            request,
-            "accounts/staff_invitation.html",
-            {"invitation": invitation, "form": form},
-            status=status,
-        )
+def security(request):
+    """The page "Anmeldung absichern": status, new recovery codes, replace the app."""
+    return _security_page(request, AppCodeForm())
+
+
+def _security_page(request, form, status: int = 200):
+    user = request.user
+    return render(
+        request,
+        "accounts/twofactor/security.html",
+        {
+            "has_authenticator": twofactor.has_authenticator(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+            "role_requires": twofactor.role_requires(user),
+            "exempt": twofactor.is_exempt(user),
+            "form": form,
+        },
+        status=status,
     )
+
+
+@require_POST
+@requires(can_use_workspace)
+@never_cache
+def recovery_codes_renew(request):
+    """New recovery codes for a current code from the app; the old codes stop working."""
+    user = request.user
+    request.keeps_no_input = True
+    if not twofactor.has_authenticator(user):
+        messages.error(request, _("Richten Sie zuerst eine Authentifizierungs-App ein."))
+        return redirect("workspace:two_factor")
+    form = AppCodeForm(request.POST)
+    if code_guard(request, form) and form.is_valid():
+        result = twofactor.verify(user, twofactor.Code("totp", form.cleaned_data["code"]))
+        if result.ok:
+            throttling.succeeded(THROTTLE_KIND, request=request, account=throttle_account(user))
+            keep_codes_to_show(request, twofactor.recovery_codes_renew(user=user))
+            return redirect(codes_url(reverse("workspace:two_factor")))
+        code_failed(request, form, result)
+    return _security_page(request, form, status=400)
+
+
+def _form(request):
+    return audit_log.AuditFilterForm(request.GET or None)
+
+
+@require_safe
+@requires(can_use_workspace, manages_people)
+@never_cache
+def audit_list(request):
+    form = _form(request)
+    page, status = None, 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        entries = audit_log.audit_entries(request.user, request.city, form.filters())
+        number = request.GET.get("page", "")[:MAX_PAGE_PARAM]
+        page = Paginator(entries, audit_log.PAGE_SIZE).get_page(number)
+        for entry in page.object_list:
+            entry.who = audit_log.actor_name(entry)
+            entry.kind_label = dict(form.fields["kind"].choices).get(audit_log.kind_of(entry.action))
+            entry.type_label = audit_log.object_type_label(entry.target_type)
+            entry.fields = audit_log.changed_fields(entry)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/workspace/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=status,
+    )
+
+
+@require_safe
+@requires(can_use_workspace, manages_people)
+@never_cache
+def audit_export(request):
+    form = _form(request)
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "accounts/workspace/audit_list.html",
+            {"form": form, "page": None, "query": ""},
+            status=400,
+        )
+    filters = form.filters()
+    entries = list(audit_log.audit_entries(request.user, request.city, filters)[: audit_log.EXPORT_LIMIT])
+    # Reading the log is itself recorded: which filters, how many entries.
+    audit_record(
+        actor=request.user,
+        action="audit.exported",
+        target=request.city,
+        changes={
+            "filters": {k: str(v) for k, v in filters.__dict__.items() if v},
+            "entries": len(entries),
+        },
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    return csv_download(audit_log.export_rows(entries), filename=f"protokoll-{request.city.slug}-{stamp}.csv")

@@ -1,15 +1,14 @@
-"""Forms of the "Personen" area (city administrators manage staff accounts) and of the invitation link."""
+"""Forms of the workspace: the "Personen" area, where city administrators manage staff accounts."""
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from quartier.places.models import District
 
-from .models import DISTRICT_ROLES, STAFF_ROLES, Role, email_refusal
-from .selectors import PeopleFilters
-from .services import normalise_email
+from ..models import DISTRICT_ROLES, STAFF_ROLES, Role, email_refusal
+from ..selectors import PeopleFilters
+from ..services import normalise_email
 
 INPUT = {"class": "kern-form-input__input"}
 SELECT = {"class": "kern-form-input__select"}
@@ -152,27 +151,4 @@ class PeopleFilterForm(forms.Form):
             status=data.get("status") or None,
             role=data.get("role") or None,
             district=data.get("district"),
-        )
-
-
-def _password_field(label):
-    return forms.CharField(
-        label=label,
-        max_length=4096,
-        strip=False,
-        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
-    )
-
-
-class AcceptStaffInvitationForm(SetPasswordForm):
-    """The invited person's new password, checked by Django's password validators (also against their name)."""
-
-    new_password1 = _password_field(_("Passwort"))
-    new_password2 = _password_field(_("Passwort wiederholen"))
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].help_text = _(
-            "Mindestens 12 Zeichen; nicht nur Ziffern, kein gängiges Passwort und nicht Ihrem Namen oder Ihrer "
-            "E-Mail-Adresse ähnlich."
         )

@@ -1,9 +1,14 @@
+"""Forms of the account pages under /konto/: login, password reset, the staff invitation link and the second
+login step (its code forms also serve the workspace page "Anmeldung absichern")."""
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import emails, throttling
+from .. import emails, throttling, twofactor
+
+INPUT = {"class": "kern-form-input__input"}
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -64,3 +69,71 @@ class ExactPasswordResetForm(PasswordResetForm):
         user = emails.account_for(email) if emails.is_plain(email) else None
         if user is not None and user.is_active and user.has_usable_password():
             yield user
+
+
+def _code_widget(**attrs):
+    return forms.TextInput(
+        attrs={
+            "class": "kern-form-input__input",
+            "autocomplete": "one-time-code",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+            "maxlength": twofactor.MAX_CODE_LENGTH,
+            **attrs,
+        }
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the app or a recovery code, at the second login step."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        help_text=_(
+            "Die 6 Ziffern aus Ihrer Authentifizierungs-App. Ohne Ihr Gerät: einer Ihrer Wiederherstellungscodes."
+        ),
+        strip=False,
+        max_length=twofactor.MAX_CODE_LENGTH,
+        widget=_code_widget(autofocus=True),
+    )
+
+    def clean_code(self) -> twofactor.Code:
+        return twofactor.parse_code(self.cleaned_data["code"])
+
+
+class AppCodeForm(forms.Form):
+    """Only a six-digit code from the app: to confirm a new app, or to renew the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code aus der App"),
+        help_text=_("Die 6 Ziffern, die Ihre Authentifizierungs-App gerade anzeigt."),
+        strip=False,
+        max_length=twofactor.MAX_CODE_LENGTH,
+        widget=_code_widget(inputmode="numeric"),
+    )
+
+    def clean_code(self) -> str:
+        return twofactor.parse_totp(self.cleaned_data["code"])
+
+
+def _password_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
+    )
+
+
+class AcceptStaffInvitationForm(SetPasswordForm):
+    """The invited person's new password, checked by Django's password validators (also against their name)."""
+
+    new_password1 = _password_field(_("Passwort"))
+    new_password2 = _password_field(_("Passwort wiederholen"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "Mindestens 12 Zeichen; nicht nur Ziffern, kein gängiges Passwort und nicht Ihrem Namen oder Ihrer "
+            "E-Mail-Adresse ähnlich."
+        )

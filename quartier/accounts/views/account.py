@@ -1,6 +1,8 @@
-"""The second login step, setting up an authenticator app, the recovery codes, and the page "Anmeldung absichern".
+"""The account pages under /konto/: login, logout, password reset in the site's look; the page behind a staff
+invitation link, where the invited person sets a password; and the second login step, setting up an authenticator
+app and the recovery codes.
 
-The password step is the ordinary login (views.LoginView); until the code is accepted, SecondFactorMiddleware
+The password step is the ordinary login (LoginView); until the code is accepted, SecondFactorMiddleware
 (middleware.py) leads an account that needs a second factor here and lets it reach nothing else.
 """
 
@@ -10,28 +12,43 @@ from urllib.parse import urlencode
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from . import throttling, twofactor
-from .permissions import require_workspace
-from .twofactor_forms import AppCodeForm, SecondFactorForm
+from quartier.core import ratelimit
+from quartier.core.tokens import secret_page
 
+from .. import services, throttling, twofactor
+from ..forms.account import (
+    AcceptStaffInvitationForm,
+    AppCodeForm,
+    ExactPasswordResetForm,
+    SecondFactorForm,
+    ThrottledLoginForm,
+)
+
+LOOKUPS_PER_HOUR = 30
 THROTTLE_KIND = "second-factor"
 CODES_SESSION_KEY = "_recovery_codes_to_show"
 CODES_SHOW_SECONDS = 15 * 60
 
 
-def _throttle_account(user) -> str:
+def throttle_account(user) -> str:
     return f"user:{user.pk}"
 
 
@@ -49,10 +66,10 @@ def next_page(request, default: str | None = None) -> str:
     return default or reverse("workspace:home")
 
 
-def _guard(request, form) -> bool:
+def code_guard(request, form) -> bool:
     """False (with the message in the form) while the account or this client is locked out."""
     try:
-        throttling.guard(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+        throttling.guard(THROTTLE_KIND, request=request, account=throttle_account(request.user))
     except throttling.Throttled as exc:
         minutes = max(1, int(exc.minutes))
         form.add_error(
@@ -68,8 +85,8 @@ def _guard(request, form) -> bool:
     return True
 
 
-def _failed(request, form, result: twofactor.Verification | None = None) -> None:
-    throttling.failed(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+def code_failed(request, form, result: twofactor.Verification | None = None) -> None:
+    throttling.failed(THROTTLE_KIND, request=request, account=throttle_account(request.user))
     if result is not None and result.device_throttled:
         # django-otp makes a device wait after each wrong code (1, 2, 4 … seconds): say so, not "too many".
         form.add_error(
@@ -84,12 +101,12 @@ def _failed(request, form, result: twofactor.Verification | None = None) -> None
 
 
 def _complete_login(request, device) -> None:
-    throttling.succeeded(THROTTLE_KIND, request=request, account=_throttle_account(request.user))
+    throttling.succeeded(THROTTLE_KIND, request=request, account=throttle_account(request.user))
     request.session.cycle_key()  # a new session id for the fully logged-in session
     django_otp.login(request, device)
 
 
-def _keep_codes_to_show(request, codes: list[str]) -> None:
+def keep_codes_to_show(request, codes: list[str]) -> None:
     request.session[CODES_SESSION_KEY] = {"codes": codes, "at": int(timezone.now().timestamp())}
 
 
@@ -103,7 +120,7 @@ def _codes_to_show(request) -> list[str]:
     return [str(c) for c in kept["codes"]]
 
 
-def _codes_url(next_url: str) -> str:
+def codes_url(next_url: str) -> str:
     return reverse("accounts:two_factor_codes") + "?" + urlencode({"next": next_url})
 
 
@@ -121,7 +138,7 @@ def second_factor(request):
     form = SecondFactorForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if _guard(request, form) and form.is_valid():
+        if code_guard(request, form) and form.is_valid():
             code = form.cleaned_data["code"]
             result = twofactor.verify(user, code)
             if result.ok:
@@ -140,7 +157,7 @@ def second_factor(request):
                         % {"count": left},
                     )
                 return redirect(next_page(request))
-            _failed(request, form, result)
+            code_failed(request, form, result)
         status = 400
     return render(
         request,
@@ -172,18 +189,18 @@ def enrol(request):
     form = AppCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if _guard(request, form) and form.is_valid():
+        if code_guard(request, form) and form.is_valid():
             enrolment = twofactor.enrol_confirm(user=user, code=form.cleaned_data["code"])
             if enrolment is not None:
                 _complete_login(request, enrolment.device)
                 if enrolment.recovery_codes:
-                    _keep_codes_to_show(request, enrolment.recovery_codes)
-                    return redirect(_codes_url(next_page(request)))
+                    keep_codes_to_show(request, enrolment.recovery_codes)
+                    return redirect(codes_url(next_page(request)))
                 messages.success(
                     request, _("Ihre neue Authentifizierungs-App ist eingerichtet; die alte gilt nicht mehr.")
                 )
                 return redirect(next_page(request, reverse("workspace:two_factor")))
-            _failed(request, form)
+            code_failed(request, form)
         status = 400
     return render(
         request,
@@ -238,48 +255,94 @@ def recovery_codes_txt(request):
     return response
 
 
-@require_http_methods(["GET", "HEAD"])
-@login_required
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def get(self, request, *args, **kwargs):
+        if request.session.pop("session_expired", False):
+            messages.info(
+                request,
+                _("Sie wurden nach längerer Inaktivität abgemeldet. Bitte melden Sie sich erneut an."),
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logs out (POST only) and returns to the home page with a confirmation."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("Sie sind abgemeldet."))
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends a reset link, at most QUARTIER_PASSWORD_RESET_LIMIT times per account and window (four times as
+    many per client). Over the limit the answer is the same as always, so it tells nobody whether the address has
+    an account; only no mail is sent."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = ExactPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            throttling.guard("password-reset", request=self.request, account=form.cleaned_data["email"])
+        except throttling.Throttled:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
+# "Origin: null", which Django's CSRF check refuses. The secret token in the URL is what authorises the request.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-def security(request):
-    """The page "Anmeldung absichern": status, new recovery codes, replace the app."""
-    require_workspace(request.user, request.city)
-    return _security_page(request, AppCodeForm())
-
-
-def _security_page(request, form, status: int = 200):
-    user = request.user
-    return render(
-        request,
-        "accounts/twofactor/security.html",
-        {
-            "has_authenticator": twofactor.has_authenticator(user),
-            "codes_left": twofactor.recovery_codes_left(user),
-            "role_requires": twofactor.role_requires(user),
-            "exempt": twofactor.is_exempt(user),
-            "form": form,
-        },
-        status=status,
+def staff_invitation_accept(request, token: str):
+    """The invited person sets a password and is logged in; the link works once and expires."""
+    if ratelimit.hit("staff-invitation", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
+        return secret_page(render(request, "errors/429.html", status=429))
+    invitation = services.staff_invitation_for_token(token)
+    if invitation is None:
+        raise Http404(_("Diese Einladung ist ungültig oder abgelaufen."))
+    form = AcceptStaffInvitationForm(invitation.user, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.staff_invitation_accept(
+                    token=token, password=form.cleaned_data["new_password1"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                messages.success(request, _("Willkommen! Ihr Passwort ist gespeichert, Sie sind angemeldet."))
+                return redirect("workspace:home")
+        status = 400
+    return secret_page(
+        render(
+            request,
+            "accounts/staff_invitation.html",
+            {"invitation": invitation, "form": form},
+            status=status,
+        )
     )
-
-
-@require_POST
-@login_required
-@never_cache
-def recovery_codes_renew(request):
-    """New recovery codes for a current code from the app; the old codes stop working."""
-    require_workspace(request.user, request.city)
-    user = request.user
-    request.keeps_no_input = True
-    if not twofactor.has_authenticator(user):
-        messages.error(request, _("Richten Sie zuerst eine Authentifizierungs-App ein."))
-        return redirect("workspace:two_factor")
-    form = AppCodeForm(request.POST)
-    if _guard(request, form) and form.is_valid():
-        result = twofactor.verify(user, twofactor.Code("totp", form.cleaned_data["code"]))
-        if result.ok:
-            throttling.succeeded(THROTTLE_KIND, request=request, account=_throttle_account(user))
-            _keep_codes_to_show(request, twofactor.recovery_codes_renew(user=user))
-            return redirect(_codes_url(reverse("workspace:two_factor")))
-        _failed(request, form, result)
-    return _security_page(request, form, status=400)

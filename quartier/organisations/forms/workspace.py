@@ -1,10 +1,12 @@
+"""Forms of the organisations' workspace pages: the organisation's data, inviting a person, the member buttons."""
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from quartier.places.models import District
 
-from .models import MemberRole, Organisation
+from ..models import MemberRole, Organisation
 
 INPUT = {"class": "kern-form-input__input"}
 
@@ -77,34 +79,3 @@ class MemberActionForm(forms.Form):
         required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
     )
     role = forms.ChoiceField(required=False, choices=MemberRole.choices, widget=forms.HiddenInput)
-
-
-class AcceptInvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("Vorname"), max_length=150, widget=forms.TextInput(attrs=INPUT))
-    last_name = forms.CharField(label=_("Nachname"), max_length=150, widget=forms.TextInput(attrs=INPUT))
-    password1 = forms.CharField(
-        label=_("Passwort"),
-        max_length=4096,
-        strip=False,
-        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
-        help_text=_("Mindestens 12 Zeichen."),
-    )
-    password2 = forms.CharField(
-        label=_("Passwort wiederholen"),
-        max_length=4096,
-        strip=False,
-        widget=forms.PasswordInput(attrs={**INPUT, "autocomplete": "new-password"}),
-    )
-
-    def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
-        elif data.get("password1"):
-            try:
-                validate_password(data["password1"])
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
-        return data

@@ -1,0 +1,1 @@
+"""The views of this app: account.py for the pages under /konto/, workspace.py for the workspace."""
