@@ -25,9 +25,17 @@ READY = "AppConfig.ready() connects the receivers (the Django idiom)"
 REGISTER = (
     "AppConfig.ready() registers the app's personal data once the models are loaded (apps.py comes first)"
 )
+SECTIONS = (
+    "AppConfig.ready() registers the room's section of a lower room's page (the organisation page lists offers)"
+    " once the models are loaded"
+)
 NESTED = [
     ("quartier/places/apps.py", "quartier.places.signals", READY),
     ("quartier/offers/apps.py", "quartier.offers.signals", READY),
+    ("quartier/offers/apps.py", "quartier.organisations.sections", SECTIONS),
+    ("quartier/offers/apps.py", "quartier.offers.selectors", SECTIONS),
+    ("quartier/offers/apps.py", "quartier.offers.views.public", SECTIONS),
+    ("quartier/organisations/apps.py", "quartier.organisations.signals", READY),
     ("quartier/suggestions/apps.py", "quartier.suggestions.signals", READY),
     ("quartier/suggestions/apps.py", "quartier.accounts.personal_data", REGISTER),
     ("quartier/suggestions/apps.py", "quartier.suggestions.personal_data", REGISTER),
