@@ -15,7 +15,6 @@ from pydantic import Field
 from quartier.core import listcache
 from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate
 from quartier.places import selectors as places
-from quartier.places.models import District
 
 from . import selectors
 from .ical import calendar_for
@@ -225,9 +224,7 @@ def filters_from(city, params: EventQuery) -> selectors.EventFilters:
     if filters.start and filters.end and filters.end <= filters.start:
         raise _invalid("to", "must be after from")
     if params.district:
-        district = (
-            District.objects.defer("boundary").filter(city=city, number__iexact=params.district).first()
-        )
+        district = selectors.district_by_number(city, params.district)
         if district is None:
             raise _invalid("district", "unknown district")
         filters.districts = [district.pk]

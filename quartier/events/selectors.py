@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from quartier.accounts.selectors import work_scope
 from quartier.core.text import as_id
+from quartier.organisations.models import Organisation
 from quartier.organisations.permissions import counting_memberships
-from quartier.places.models import Neighbourhood
+from quartier.organisations.selectors import organisations_acted_for
+from quartier.places.models import District, Neighbourhood
 
 from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
@@ -264,6 +266,11 @@ def by_next_date(events: QuerySet[Event], now: datetime | None = None) -> QueryS
     )
 
 
+def district_by_number(city, number: str) -> District | None:
+    """A district of the city by its roman numeral, in any case (the API's district filter)."""
+    return District.objects.defer("boundary").filter(city=city, number__iexact=number).first()
+
+
 def programme_by_key(city, key: str) -> Programme | None:
     """A programme by id or slug (the API accepts both)."""
     programmes = Programme.objects.filter(city=city)
@@ -286,6 +293,11 @@ def workspace_events(user, city) -> QuerySet[Event]:
     # A membership given to oneself counts for nothing.
     own = counting_memberships(user).values("organisation_id")
     return qs.filter(Q(organisation_id__in=own) | reviewed).distinct()
+
+
+def organisation_for_new_event(user, city, pk: int) -> Organisation | None:
+    """The organisation a new event is drafted for: one the user acts for, or None."""
+    return organisations_acted_for(user, city).filter(pk=pk).first()
 
 
 def workspace_event(user, city, pk: int) -> Event | None:

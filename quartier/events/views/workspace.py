@@ -69,7 +69,7 @@ def event_list(request):
 @requires(can_use_workspace)
 @never_cache
 def event_create(request, organisation_id: int):
-    organisation = organisations_acted_for(request.user, request.city).filter(pk=organisation_id).first()
+    organisation = selectors.organisation_for_new_event(request.user, request.city, organisation_id)
     if organisation is None:
         raise Http404
     form = EventEditForm(
