@@ -241,7 +241,7 @@ def programme_detail(request, slug: str):
 def programme_pdf(request, slug: str):
     """The printed programme (tagged PDF/UA), made from the same data as the page; kept until the data changes.
     While a render takes longer than a moment, a page says that the file is being prepared."""
-    from ..pdf import programme_pdf_cached
+    from ..pdf import programme_pdf_cached  # WeasyPrint loads only when a programme PDF is asked for
 
     city = _city(request)
     programme = selectors.public_programme(city, slug)
