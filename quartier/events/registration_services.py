@@ -346,11 +346,11 @@ def registration_cancel(*, token: str) -> Registration:
         target=registration,
         changes={"status": [before, R.CANCELLED]},
     )
-    waiting_list_move_up(event, registration.occurrence_start)
+    waiting_list_move_up(event, occurrence_start=registration.occurrence_start)
     return registration
 
 
-def waiting_list_move_up(event: Event, occurrence_start: datetime) -> list[Registration]:
+def waiting_list_move_up(event: Event, *, occurrence_start: datetime) -> list[Registration]:
     """Confirm the waiting groups that now fit, in order, and tell them; the caller holds the event row lock."""
     moved = _move_up(event, occurrence_start)
     for registration in moved:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quartier.accounts.selectors import work_scope
 from quartier.core.text import as_id
+from quartier.organisations.models import Organisation
 from quartier.organisations.permissions import counting_memberships
+from quartier.organisations.selectors import organisations_acted_for
+from quartier.places.models import District, Neighbourhood
 
 from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
+from .permissions import can_manage_registrations
 
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 # Boundaries are large GeoJSON: decoding them for every listed event cost more than the rest of a list request.
@@ -194,6 +198,37 @@ def public_programmes(city) -> QuerySet[Programme]:
     return Programme.objects.filter(city=city).prefetch_related("districts").order_by("-starts_on", "title")
 
 
+def public_programme(city, slug: str) -> Programme | None:
+    return public_programmes(city).filter(slug=slug).first()
+
+
+@dataclass
+class EventMap:
+    """The Stadtteile with coming public events and how many occurrences each has; online ones apart."""
+
+    rows: list[tuple[Neighbourhood, int]]
+    online: int
+
+    @property
+    def total(self) -> int:
+        return self.online + sum(n for _neighbourhood, n in self.rows)
+
+
+def event_map(*, city) -> EventMap:
+    """The coming public occurrences (the default window) counted by Stadtteil, the Stadtteile by name."""
+    coming = occurrence_rows(city=city, filters=EventFilters())
+    counts = {
+        r["event__neighbourhood_id"]: r["n"]
+        for r in coming.order_by().values("event__neighbourhood_id").annotate(n=Count("id"))
+    }
+    online = counts.pop(None, 0)
+    rows = [
+        (n, counts[n.pk])
+        for n in Neighbourhood.objects.defer("boundary").filter(city=city, pk__in=counts).order_by("name")
+    ]
+    return EventMap(rows=rows, online=online)
+
+
 def current_programmes(city, *, district=None, limit: int = 3) -> list[Programme]:
     """Programmes that have not ended and are published (they have at least one public event), soonest first;
     for a district, those of that district and those for the whole city (no districts)."""
@@ -231,6 +266,11 @@ def by_next_date(events: QuerySet[Event], now: datetime | None = None) -> QueryS
     )
 
 
+def district_by_number(city, number: str) -> District | None:
+    """A district of the city by its roman numeral, in any case (the API's district filter)."""
+    return District.objects.defer("boundary").filter(city=city, number__iexact=number).first()
+
+
 def programme_by_key(city, key: str) -> Programme | None:
     """A programme by id or slug (the API accepts both)."""
     programmes = Programme.objects.filter(city=city)
@@ -253,3 +293,25 @@ def workspace_events(user, city) -> QuerySet[Event]:
     # A membership given to oneself counts for nothing.
     own = counting_memberships(user).values("organisation_id")
     return qs.filter(Q(organisation_id__in=own) | reviewed).distinct()
+
+
+def organisation_for_new_event(user, city, pk: int) -> Organisation | None:
+    """The organisation a new event is drafted for: one the user acts for, or None."""
+    return organisations_acted_for(user, city).filter(pk=pk).first()
+
+
+def workspace_event(user, city, pk: int) -> Event | None:
+    """One event the user works on (workspace_events), or None."""
+    return workspace_events(user, city).filter(pk=pk).first()
+
+
+def registrations_event(user, city, pk: int) -> Event | None:
+    """An event taking registrations whose registrations (personal data) the user manages: its organisers and
+    reviewers (permissions.can_manage_registrations); a revision under review has none of its own."""
+    event = (
+        workspace_events(user, city)
+        .filter(pk=pk, revision_of__isnull=True)
+        .exclude(registration=Event.Registration.NONE)
+        .first()
+    )
+    return event if event is not None and can_manage_registrations(user, event) else None

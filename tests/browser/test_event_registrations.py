@@ -19,7 +19,7 @@ ORGANISER = "verein@demo.quartier.example"
 FIND = """
 import json
 from quartier.events.models import Event
-from quartier.events.views.registrations import date_key
+from quartier.events.occurrences import date_key
 found = {e.slug: [e.pk, e.slug, date_key(e.start)] for e in Event.objects.filter(slug__startswith="demo-anmeldung-")}
 print(json.dumps(found))
 """

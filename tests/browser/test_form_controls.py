@@ -130,7 +130,7 @@ registrable = (
     .first()
 )
 from quartier.events import registration_staff
-from quartier.events.views.registrations import date_key
+from quartier.events.occurrences import date_key
 print(json.dumps({
     "funding_token": token,
     "termin": date_key(registration_staff.registration_dates(registrable)[0].start),

@@ -16,7 +16,7 @@ from quartier.accounts.models import User
 from quartier.core.models import AuditEntry
 from quartier.events import services
 from quartier.events.models import Event, Registration
-from quartier.events.registration_forms import occurrence_key
+from quartier.events.occurrences import occurrence_key
 from quartier.events.registration_services import (
     registration_cancel,
     registration_create,

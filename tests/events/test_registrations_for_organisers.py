@@ -17,9 +17,8 @@ from quartier.core.models import AuditEntry
 from quartier.core.tokens import new_token
 from quartier.events import registration_staff as staff
 from quartier.events.models import Event, Registration, RegistrationMessage
-from quartier.events.registration_forms import occurrence_key
+from quartier.events.occurrences import date_key, occurrence_key
 from quartier.events.registration_services import availability, registration_create, registration_purge
-from quartier.events.views.registrations import date_key
 from quartier.organisations.models import Organisation
 from tests.conftest import make_user
 

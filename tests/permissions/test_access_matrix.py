@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.static import serve
 
 from quartier.accounts.models import Role
-from quartier.events.views.registrations import date_key
+from quartier.events.occurrences import date_key
 from quartier.site.api import api
 from tests.conftest import make_user
 

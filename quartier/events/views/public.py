@@ -1,32 +1,38 @@
-"""Public pages: the event list with filters, one page per event and per programme, the .ics download."""
+"""Public pages: the event list with filters and the map, one page per event and per programme, the .ics download,
+the registration form of an event and the secret cancel link of a registration."""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.core import listcache
-from quartier.places.models import Neighbourhood
+from quartier.core import listcache, ratelimit
+from quartier.core.tokens import secret_page
 from quartier.places.views.public import _map
 
+from .. import registration_services as registrations
 from .. import selectors
-from ..forms import EventFilterForm
+from ..forms.public import EventFilterForm, RegistrationCreateForm
 from ..ical import calendar_for
 from ..models import Event
-from ..occurrences import BERLIN, occurrences
-from ..registration_services import availability, deadline_passed
+from ..occurrences import BERLIN, occurrence_key, occurrences, parse_occurrence_key, upcoming_occurrences
 
 PAGE_SIZE = 50
+REGISTRATIONS_PER_HOUR = 20
+LOOKUPS_PER_HOUR = 30
+CANCEL_URL_NAME = "public:registration_cancel"
 
 
 def _city(request):
@@ -177,7 +183,7 @@ def event_detail(request, pk: int, slug: str):
     places = {}
     if event.registration == Event.Registration.LIMITED and event.status == Event.Status.PUBLISHED:
         future = [o.start for o in upcoming if o.start > timezone.now()]
-        places = availability(event, future)
+        places = registrations.availability(event, future)
     return render(
         request,
         "events/public/detail.html",
@@ -186,7 +192,7 @@ def event_detail(request, pk: int, slug: str):
             "json_ld": _json_ld(request, event),
             "upcoming": upcoming,
             "dates": [(o, places.get(o.start)) for o in upcoming],
-            "deadline_passed": deadline_passed(event),
+            "deadline_passed": registrations.deadline_passed(event),
         },
     )
 
@@ -213,7 +219,7 @@ def event_ics(request, pk: int, slug: str):
 @require_safe
 def programme_detail(request, slug: str):
     city = _city(request)
-    programme = selectors.public_programmes(city).filter(slug=slug).first()
+    programme = selectors.public_programme(city, slug)
     if programme is None:
         raise Http404(_("Dieses Programm gibt es nicht."))
     filters = selectors.EventFilters(
@@ -235,10 +241,10 @@ def programme_detail(request, slug: str):
 def programme_pdf(request, slug: str):
     """The printed programme (tagged PDF/UA), made from the same data as the page; kept until the data changes.
     While a render takes longer than a moment, a page says that the file is being prepared."""
-    from ..pdf import programme_pdf_cached
+    from ..pdf import programme_pdf_cached  # WeasyPrint loads only when a programme PDF is asked for
 
     city = _city(request)
-    programme = selectors.public_programmes(city).filter(slug=slug).first()
+    programme = selectors.public_programme(city, slug)
     if programme is None:
         raise Http404(_("Dieses Programm gibt es nicht."))
     body = programme_pdf_cached(programme, base_url_for_links=request.build_absolute_uri("/"))
@@ -258,23 +264,130 @@ def event_map(request):
     """The map view: Stadtteile with coming events highlighted (the areas lead to the Stadtteil pages); the list
     beside the map gives the counts and leads to the filtered event list, so nothing depends on the picture."""
     city = _city(request)
-    coming = selectors.occurrence_rows(city=city, filters=selectors.EventFilters())
-    counts = {
-        r["event__neighbourhood_id"]: r["n"]
-        for r in coming.order_by().values("event__neighbourhood_id").annotate(n=Count("id"))
-    }
-    online = counts.pop(None, 0)
-    rows = [
-        (n, counts[n.pk])
-        for n in Neighbourhood.objects.defer("boundary").filter(city=city, pk__in=counts).order_by("name")
-    ]
+    found = selectors.event_map(city=city)
     return render(
         request,
         "events/public/map.html",
         {
-            "map": _map(city, marked_ids=list(counts)),
-            "rows": rows,
-            "online": online,
-            "total": online + sum(counts.values()),
+            "map": _map(city, marked_ids=[n.pk for n, _count in found.rows]),
+            "rows": found.rows,
+            "online": found.online,
+            "total": found.total,
         },
     )
+
+
+def _event_or_404(request, event_id: int) -> Event:
+    city = getattr(request, "city", None)
+    event = selectors.public_event(city, event_id) if city is not None else None
+    if event is None or event.registration == Event.Registration.NONE:
+        raise Http404(_("Für diese Veranstaltung ist keine Anmeldung möglich."))
+    return event
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def event_register(request, event_id: int):
+    """Register for an occurrence: GET shows the form (?termin=ISO datetime preselects one), POST registers.
+
+    Intended URL: `public:event_register`, `veranstaltungen/<int:event_id>/anmelden/`.
+    """
+    event = _event_or_404(request, event_id)
+    deadline_over = registrations.deadline_passed(event)
+    is_open = (
+        event.status == Event.Status.PUBLISHED and not deadline_over and bool(upcoming_occurrences(event))
+    )
+    closed_message = registrations.deadline_message(event) if deadline_over else ""
+    status = 200
+    if request.method == "POST":
+        form = RegistrationCreateForm(request.POST, event=event)
+        if (
+            ratelimit.hit("registration", ratelimit.client_identity(request), window=3600)
+            > REGISTRATIONS_PER_HOUR
+        ):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Sie haben in kurzer Zeit sehr viele Anmeldungen gesendet. Bitte versuchen Sie es später erneut."
+                ),
+            )
+            status = 429
+        elif not is_open:
+            form.is_valid()
+            form.add_error(
+                None, closed_message or _("Für diese Veranstaltung ist keine Anmeldung mehr möglich.")
+            )
+            status = 400
+        elif form.is_valid():
+            data = form.cleaned_data
+            if data.get("website"):  # honeypot filled: pretend success, store and send nothing
+                return render(
+                    request, "events/registration/done.html", {"event": event, "registration": None}
+                )
+            try:
+                registration, _token = registrations.registration_create(
+                    event=event,
+                    occurrence_start=data["termin"],
+                    name=data["name"],
+                    email=data["email"],
+                    people=data["people"],
+                    language=request.LANGUAGE_CODE,
+                    cancel_url_for=lambda token: request.build_absolute_uri(
+                        reverse(CANCEL_URL_NAME, args=[token])
+                    ),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 400
+            else:
+                context = {"event": event, "registration": registration}
+                if registration.status == registration.Status.WAITING:
+                    context["position"] = registrations.waiting_position(registration)
+                return render(request, "events/registration/done.html", context)
+        else:
+            status = 400
+    else:
+        chosen = parse_occurrence_key(request.GET.get("termin", ""))
+        form = RegistrationCreateForm(
+            initial={"termin": occurrence_key(chosen) if chosen else None}, event=event
+        )
+    return render(
+        request,
+        "events/registration/form.html",
+        {"event": event, "form": form, "is_open": is_open, "closed_message": closed_message},
+        status=status,
+    )
+
+
+# Exempt from CSRF: under `Referrer-Policy: no-referrer` browsers send `Origin: null` with the form's POST, which
+# Django's CSRF check rejects; the unguessable token in the URL already proves that the request comes from
+# someone who holds the link, which is what a CSRF token would prove.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def registration_cancel(request, token: str):
+    """The secret cancel link from the confirmation e-mail: GET asks for confirmation, POST cancels.
+
+    Intended URL: `public:registration_cancel`, `anmeldung/<str:token>/`. A wrong token, or one whose occurrence
+    has begun, is a 404.
+    """
+    if ratelimit.hit("registration-link", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
+        return secret_page(render(request, "errors/429.html", status=429))
+    registration = registrations.registration_for_token(token)
+    if registration is None:
+        raise Http404(_("Dieser Link ist ungültig oder abgelaufen."))
+    if request.method == "POST" and registration.status != registration.Status.CANCELLED:
+        try:
+            registration = registrations.registration_cancel(token=token)
+        except ValidationError as exc:
+            raise Http404(_("Dieser Link ist ungültig oder abgelaufen.")) from exc
+        template = "events/registration/cancelled.html"
+    elif registration.status == registration.Status.CANCELLED:
+        template = "events/registration/cancelled.html"
+    else:
+        template = "events/registration/cancel.html"
+    context = {"registration": registration, "event": registration.event}
+    if registration.status == registration.Status.WAITING:
+        context["position"] = registrations.waiting_position(registration)
+    return secret_page(render(request, template, context))

@@ -1,48 +1,83 @@
-"""The public registration form: an occurrence, name, e-mail, number of people, consent and a honeypot."""
+"""The public forms: the filters of the event list and the registration form of an event."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from quartier.core.formatting import format_when
+from quartier.places.models import District, Neighbourhood
 
-from .models import Event
-from .occurrences import BERLIN, occurrences
-from .registration_services import MAX_NAME, MAX_PEOPLE, group_too_large_message
-
-INPUT = {"class": "kern-form-input__input"}
-CHOICE_WINDOW_DAYS = 365
-MAX_CHOICES = 60
+from ..models import Event
+from ..occurrences import occurrence_key, parse_occurrence_key, upcoming_occurrences
+from ..registration_services import MAX_NAME, MAX_PEOPLE, group_too_large_message
+from . import INPUT, LANGUAGE_CHOICES
 
 
-def upcoming_occurrences(event: Event):
-    """The occurrences one can still register for, soonest first (at most a year ahead)."""
-    now = timezone.now()
-    return occurrences(event, now, now + timedelta(days=CHOICE_WINDOW_DAYS))[:MAX_CHOICES]
+class EventFilterForm(forms.Form):
+    """The public filters of the event list (GET); every field is optional."""
+
+    q = forms.CharField(
+        label=_("Suchbegriff"), required=False, max_length=200, widget=forms.TextInput(attrs=INPUT)
+    )
+    district = forms.ModelChoiceField(
+        label=_("Stadtbezirk"),
+        required=False,
+        queryset=District.objects.none(),
+        empty_label=_("alle Stadtbezirke"),
+        widget=forms.Select(),
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Stadtteil"),
+        required=False,
+        queryset=Neighbourhood.objects.none(),
+        empty_label=_("alle Stadtteile"),
+        widget=forms.Select(),
+    )
+    start = forms.DateField(
+        label=_("von"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
+    )
+    end = forms.DateField(
+        label=_("bis"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
+    )
+    type = forms.ChoiceField(
+        label=_("Art"),
+        required=False,
+        choices=[("", _("alle Arten")), *Event.Type.choices],
+        widget=forms.Select(),
+    )
+    language = forms.ChoiceField(
+        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select()
+    )
+    target_group = forms.ChoiceField(
+        label=_("Zielgruppe"),
+        required=False,
+        choices=[("", _("alle Zielgruppen")), *Event.TargetGroup.choices],
+        widget=forms.Select(),
+    )
+    free = forms.BooleanField(label=_("nur kostenlose"), required=False)
+    step_free = forms.BooleanField(label=_("nur stufenlos erreichbare"), required=False)
+
+    def __init__(self, *args, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = (
+            District.objects.filter(city=city).defer("boundary").order_by("ordinal")
+        )
+        self.fields["neighbourhood"].queryset = (
+            Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
+        return data
 
 
-def occurrence_key(start: datetime) -> str:
-    """How an occurrence is named in links (?termin=) and forms: ISO 8601 in Europe/Berlin."""
-    return start.astimezone(BERLIN).isoformat()
+class RegistrationCreateForm(forms.Form):
+    """The public registration form: an occurrence, name, e-mail, number of people, consent and a honeypot."""
 
-
-def parse_occurrence_key(value: str) -> datetime | None:
-    """The aware datetime of an ?termin= value (naive means Berlin time), or None if it is not one."""
-    if not value or len(value) > 40:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BERLIN)
-
-
-class RegistrationForm(forms.Form):
     termin = forms.ChoiceField(
         label=pgettext_lazy("event date", "Termin"),
         widget=forms.Select(),

@@ -1,76 +1,21 @@
+"""The workspace forms: the organiser's event editor, the message of a workflow step, and on the registrations
+page the attendance of one person and a message to everyone registered."""
+
+from __future__ import annotations
+
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from quartier.core.languages import language_choices
-from quartier.places.models import District, Neighbourhood
+from quartier.places.models import Neighbourhood
 
-from .images import MAX_BYTES, reencode
-from .models import Event, Programme
-
-INPUT = {"class": "kern-form-input__input"}
-
-LANGUAGE_CHOICES = [("", _("alle Sprachen")), *language_choices()]
-
-
-class EventFilterForm(forms.Form):
-    """The public filters of the event list (GET); every field is optional."""
-
-    q = forms.CharField(
-        label=_("Suchbegriff"), required=False, max_length=200, widget=forms.TextInput(attrs=INPUT)
-    )
-    district = forms.ModelChoiceField(
-        label=_("Stadtbezirk"),
-        required=False,
-        queryset=District.objects.none(),
-        empty_label=_("alle Stadtbezirke"),
-        widget=forms.Select(),
-    )
-    neighbourhood = forms.ModelChoiceField(
-        label=_("Stadtteil"),
-        required=False,
-        queryset=Neighbourhood.objects.none(),
-        empty_label=_("alle Stadtteile"),
-        widget=forms.Select(),
-    )
-    start = forms.DateField(
-        label=_("von"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
-    )
-    end = forms.DateField(
-        label=_("bis"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
-    )
-    type = forms.ChoiceField(
-        label=_("Art"),
-        required=False,
-        choices=[("", _("alle Arten")), *Event.Type.choices],
-        widget=forms.Select(),
-    )
-    language = forms.ChoiceField(
-        label=_("Sprache"), required=False, choices=LANGUAGE_CHOICES, widget=forms.Select()
-    )
-    target_group = forms.ChoiceField(
-        label=_("Zielgruppe"),
-        required=False,
-        choices=[("", _("alle Zielgruppen")), *Event.TargetGroup.choices],
-        widget=forms.Select(),
-    )
-    free = forms.BooleanField(label=_("nur kostenlose"), required=False)
-    step_free = forms.BooleanField(label=_("nur stufenlos erreichbare"), required=False)
-
-    def __init__(self, *args, city, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = (
-            District.objects.filter(city=city).defer("boundary").order_by("ordinal")
-        )
-        self.fields["neighbourhood"].queryset = (
-            Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("Das Ende liegt vor dem Beginn."))
-        return data
+from ..images import MAX_BYTES, reencode
+from ..models import Event, Programme
+from ..registration_staff import MAX_BODY, MAX_SUBJECT
+from . import INPUT, LANGUAGE_CHOICES
 
 
 class LimitedImageField(forms.ImageField):
@@ -82,7 +27,7 @@ class LimitedImageField(forms.ImageField):
         return super().to_python(data)
 
 
-class EventForm(forms.ModelForm):
+class EventEditForm(forms.ModelForm):
     """The organiser's event editor (drafts and returned events)."""
 
     start = forms.DateTimeField(
@@ -175,7 +120,6 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)
-
         self.fields["neighbourhood"].queryset = (
             Neighbourhood.objects.filter(city=city).defer("boundary").order_by("name")
         )
@@ -189,8 +133,6 @@ class EventForm(forms.ModelForm):
                 self.initial[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else None
 
     def clean_exceptions_text(self):
-        from datetime import date
-
         days = []
         for raw in filter(None, (p.strip() for p in self.cleaned_data["exceptions_text"].split(","))):
             try:
@@ -213,10 +155,61 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class StepForm(forms.Form):
+class EventStepForm(forms.Form):
+    """The message that goes with a workflow step (submit, publish, return, reject, cancel)."""
+
     message = forms.CharField(
         label=_("Nachricht"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={**INPUT, "rows": 3}),
     )
+
+
+ATTENDANCE = {"yes": True, "no": False, "open": None}
+
+
+class RegistrationAttendanceForm(forms.Form):
+    """One person's attendance at one date."""
+
+    registration = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    attended = forms.ChoiceField(
+        label=_("Anwesenheit"),
+        choices=[
+            ("yes", pgettext_lazy("attendance", "da")),
+            ("no", pgettext_lazy("attendance", "nicht da")),
+            ("open", pgettext_lazy("attendance", "offen")),
+        ],
+        error_messages={"invalid_choice": _("Bitte wählen Sie „da“, „nicht da“ oder „offen“.")},
+    )
+
+    def value(self) -> bool | None:
+        return ATTENDANCE[self.cleaned_data["attended"]]
+
+
+class RegistrationMessageForm(forms.Form):
+    """A message to everyone registered for one date."""
+
+    subject = forms.CharField(
+        label=_("Betreff"),
+        max_length=MAX_SUBJECT,
+        widget=forms.TextInput(attrs=INPUT),
+        error_messages={
+            "required": _("Bitte geben Sie einen Betreff an."),
+            "max_length": _("Der Betreff ist zu lang (höchstens 150 Zeichen)."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Nachricht"),
+        max_length=MAX_BODY,
+        help_text=_(
+            "Jede angemeldete Person bekommt eine eigene E-Mail; die Adressen sehen die anderen nicht. "
+            "Antworten gehen an die E-Mail-Adresse Ihrer Organisation."
+        ),
+        widget=forms.Textarea(attrs={**INPUT, "rows": 6}),
+        error_messages={
+            "required": _("Bitte schreiben Sie eine Nachricht."),
+            "max_length": _("Die Nachricht ist zu lang (höchstens 5000 Zeichen)."),
+        },
+    )
+    include_waiting = forms.BooleanField(label=_("auch an die Personen auf der Warteliste"), required=False)
