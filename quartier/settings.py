@@ -329,7 +329,7 @@ DEMO = env_bool("QUARTIER_DEMO", False)
 # How long public list answers (the event list, its API) may be served from the cache; 0 turns it off. Any
 # change to the data retires them at once (quartier/core/listcache.py).
 LIST_CACHE_SECONDS = int(env("QUARTIER_LIST_CACHE_SECONDS", "0" if TESTING else "60"))
-# Suggestions (quartier/suggestions): retention of contact data (DESIGN.md, personal data), spam defence, and
+# Suggestions (quartier/suggestions): retention of contact data (decision 0016), spam defence, and
 # when an open suggestion counts as overdue in the inbox.
 SUGGESTION_KEEP_CLOSED_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_CLOSED_DAYS", "183"))
 SUGGESTION_KEEP_INACTIVE_DAYS = int(env("QUARTIER_SUGGESTION_KEEP_INACTIVE_DAYS", "730"))

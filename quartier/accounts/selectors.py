@@ -1,4 +1,4 @@
-"""Who receives a district's work. Work never goes nowhere (DESIGN.md, "who receives work")."""
+"""Who receives a district's work. Work never goes nowhere (decision 0013)."""
 
 from __future__ import annotations
 

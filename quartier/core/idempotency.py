@@ -1,4 +1,4 @@
-"""Idempotent writes (DESIGN.md): the same key and body answer the first answer again, another body 409.
+"""Idempotent writes (decision 0004): the same key and body answer the first answer again, another body 409.
 
 The record is inserted in the same transaction as the write it guards. Two concurrent requests with one key
 therefore meet at the unique constraint: the second waits for the first to commit, fails to insert, and replays

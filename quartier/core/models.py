@@ -99,7 +99,7 @@ class OutboxMessage(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a write sent with an `Idempotency-Key` header (DESIGN.md, API conventions).
+    """The first answer to a write sent with an `Idempotency-Key` header (decision 0004).
 
     A repeat with the same key and body gets this answer again; the same key with another body gets 409. Kept
     24 hours (`manage.py purge_idempotency_keys`). Holds no personal data beyond what the answer holds (ids and

@@ -1,6 +1,6 @@
 """Requests that carry a person's data (suggestions, funding consultations; next conference registrations and
 Kompetenzteam records): the secret status link, the contact data with its deletion rule, optimistic versions
-checked under the row lock, submitting once, and erasure (DESIGN.md, secrets in links and personal data).
+checked under the row lock, submitting once, and erasure (decisions 0015 and 0016).
 
 A model takes the shared fields from `PersonalRequest` and names its own contact fields (`PERSONAL_FIELDS`); the
 services of its app call the functions here, so that every such request behaves alike.
@@ -32,7 +32,7 @@ class PersonalRequest(models.Model):
     `PERSONAL_FIELDS` (the first e-mail field in `EMAIL_FIELD`), the states in which it is over in
     `ENDED_STATUSES`, and the purpose of its `STATUS_TOKEN_PURPOSE` for the status link.
 
-    Deletion rule (DESIGN.md): the contact fields are emptied 6 months after the request is over
+    Deletion rule (decision 0016): the contact fields are emptied 6 months after the request is over
     (QUARTIER_SUGGESTION_KEEP_CLOSED_DAYS), or 24 months after its last activity if it never ends
     (QUARTIER_SUGGESTION_KEEP_INACTIVE_DAYS); the request itself stays, anonymised. The status link lives as long.
     """

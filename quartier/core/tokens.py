@@ -1,4 +1,4 @@
-"""Secret links (DESIGN.md): random tokens of 256 bits; only their SHA-256 is stored."""
+"""Secret links (decision 0015): random tokens of 256 bits; only their SHA-256 is stored."""
 
 import hashlib
 import secrets
@@ -15,7 +15,7 @@ def token_hash(token: str) -> str:
 
 
 def secret_page(response):
-    """Headers for a page reached by a secret link (DESIGN.md): never indexed, never leaked as a referrer."""
+    """Headers for a page reached by a secret link (decision 0015): never indexed, never leaked as a referrer."""
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -45,7 +45,7 @@ class Event(TimeStampedModel):
     """One event, or a recurring one (weekly or monthly, with exceptions).
 
     Title and description are kept in this one place so that per-language translation rows can be added later
-    (DESIGN.md, content languages).
+    (decision 0007).
     """
 
     class Type(models.TextChoices):
@@ -297,7 +297,7 @@ class Registration(models.Model):
     """A registration for an event (or one occurrence of a recurring event), without an account.
 
     Purpose: let the organiser know who comes and manage limited places. Holds name and e-mail; deleted 30 days
-    after the event (DESIGN.md, personal data) by the retention command. Only a hash of the cancel token is stored.
+    after the event (decision 0016) by the retention command. Only a hash of the cancel token is stored.
     `language` is the page language the person registered in; every e-mail to them is written in it.
     """
 

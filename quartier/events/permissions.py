@@ -26,7 +26,7 @@ def is_organiser(user, event) -> bool:
 
 def can_review(user, event) -> bool:
     """The coordinators of the event's district; for events without a district, or districts without a
-    coordinator, whoever receives that work (the fallback team, DESIGN.md); city and platform administrators."""
+    coordinator, whoever receives that work (the fallback team, decision 0013); city and platform administrators."""
     if not user or not user.is_authenticated:
         return False
     if is_platform_admin(user) or Role.CITY_ADMIN in roles_in(user, event.city):

@@ -58,7 +58,7 @@ class FundingConsultation(TimeStampedModel, PersonalRequest):
 
     Purpose: advise the requester and keep the landscape of offers in view. Personal data: `contact_name`,
     `contact_email`, `contact_phone`, given with consent (`consent_at`) to arrange and hold the consultation.
-    They are removed by `manage.py purge_funding_personal_data` like those of suggestions (DESIGN.md): 6 months
+    They are removed by `manage.py purge_funding_personal_data` like those of suggestions (decision 0016): 6 months
     after the consultation ends (rejected, withdrawn, or the project running), or 24 months after the last
     activity. The idea itself stays, anonymised. Only a hash of the status-link token is kept. The consent,
     version, status-link, submission and retention fields come from `core.personal.PersonalRequest`.

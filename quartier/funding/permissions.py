@@ -1,5 +1,5 @@
 """Who handles a consultation: the coordinators of one of its districts; the fallback team for consultations
-whose districts have no active coordinator; city and platform administrators for all (DESIGN.md)."""
+whose districts have no active coordinator; city and platform administrators for all (decision 0013)."""
 
 from __future__ import annotations
 

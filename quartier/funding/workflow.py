@@ -1,4 +1,4 @@
-"""The consultation workflow in one table (DESIGN.md): which step leads from which state to which, and who takes
+"""The consultation workflow in one table (decision 0012): which step leads from which state to which, and who takes
 it ("staff": whoever handles the consultation; "requester": the person with the status link).
 
 angefragt → Termine vorgeschlagen → Termin bestätigt → beraten → Antrag gestellt → bewilligt / abgelehnt →

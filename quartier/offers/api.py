@@ -1,4 +1,4 @@
-"""The public API of offers: the list with the DESIGN.md envelope, one offer, categories (organisations have their
+"""The public API of offers: the list with the list envelope of decision 0004, one offer, categories (organisations have their
 own: quartier/organisations/api.py).
 
 The list is built from `.values()` rows and cached (listcache, retired by signals.py whenever an offer, a category

@@ -1,4 +1,4 @@
-"""The public API of organisations: the list with the DESIGN.md envelope, and one organisation.
+"""The public API of organisations: the list with the list envelope of decision 0004, and one organisation.
 
 Every answer is made by its declared schema. The list is cached (listcache, scope `selectors.list_scope`, retired by
 signals.py when an organisation changes and by the rooms whose things it counts, see sections.py); it depends on the

@@ -1,6 +1,6 @@
 """The district finder: from a name, a postcode or a point to the Stadtteil, its district and its contacts.
 
-The index for a city is built once per process from the database and kept in memory (DESIGN.md: shapely 2
+The index for a city is built once per process from the database and kept in memory (decision 0005: shapely 2
 for point-in-polygon, rapidfuzz for names). Points are answered from a precomputed grid where a grid cell lies
 wholly inside one Stadtteil; only cells on a border fall back to exact geometry.
 """
@@ -488,7 +488,7 @@ def lookup_text(city_id: int, text: str) -> Lookup:
 
 
 def lookup_point(city_id: int, lat: float, lon: float) -> Lookup:
-    """Find the Stadtteil(e) at a WGS84 point by the place lookup rules of DESIGN.md."""
+    """Find the Stadtteil(e) at a WGS84 point by the place lookup rules (decision 0005)."""
     if not (math.isfinite(lat) and math.isfinite(lon)) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidQuery("coordinates out of range")
     return get_index(city_id).by_point(lat, lon)

@@ -8,7 +8,7 @@ from ninja.errors import HttpError, ValidationError
 
 from quartier.site.rooms import contributions
 
-# The answer to any invalid parameter or body (DESIGN.md): ninja's shape, `detail` a list.
+# The answer to any invalid parameter or body (decision 0004): ninja's shape, `detail` a list.
 VALIDATION_ERROR = {
     "description": "Unprocessable Content: a parameter or the body is invalid",
     "content": {
@@ -76,7 +76,7 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    """ninja's own errors as before, except a body that is not JSON: that is an invalid body, 422 (DESIGN.md)."""
+    """ninja's own errors as before, except a body that is not JSON: that is an invalid body, 422 (decision 0004)."""
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         errors = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
         return api.create_response(request, {"detail": errors}, status=422)

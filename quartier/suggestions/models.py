@@ -13,7 +13,7 @@ class Suggestion(TimeStampedModel, PersonalRequest):
 
     Purpose: take up residents' ideas and tell them the outcome. Personal data: `name` and `email`, both optional
     and given with consent (`consent_at`), only to answer the writer. They are removed by
-    `manage.py purge_suggestion_personal_data` (DESIGN.md, personal data): 6 months after the suggestion is
+    `manage.py purge_suggestion_personal_data` (decision 0016): 6 months after the suggestion is
     closed, or 24 months after the last activity if it never closes (QUARTIER_SUGGESTION_* settings). The
     suggestion itself stays, anonymised. No IP address is stored; only a hash of the status-link token is kept.
     The consent, version, status-link, submission and retention fields come from `core.personal.PersonalRequest`.

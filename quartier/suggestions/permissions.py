@@ -1,4 +1,4 @@
-"""Who may handle a suggestion: whoever receives its district's work (DESIGN.md), and the administrators."""
+"""Who may handle a suggestion: whoever receives its district's work (decision 0013), and the administrators."""
 
 from quartier.accounts.models import Role
 from quartier.accounts.permissions import HANDLER_ROLES, is_platform_admin, roles_in

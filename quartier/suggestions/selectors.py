@@ -1,4 +1,4 @@
-"""Reads of suggestions. Staff see only the suggestions of the districts whose work they receive (DESIGN.md);
+"""Reads of suggestions. Staff see only the suggestions of the districts whose work they receive (decision 0013);
 the public sees published ones (without personal data) and, with the secret link, the status of one."""
 
 from __future__ import annotations

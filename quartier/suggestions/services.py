@@ -364,7 +364,7 @@ def erase_personal_data(*, actor, suggestion: Suggestion, reason: str) -> Sugges
 
 
 def purge_personal_data(now=None) -> int:
-    """Apply the retention rule (DESIGN.md): contact data goes 6 months after closing, or 24 months after the
+    """Apply the retention rule (decision 0016): contact data goes 6 months after closing, or 24 months after the
     last activity if the suggestion never closes (QUARTIER_SUGGESTION_KEEP_* settings)."""
     return personal.purge(
         Suggestion,

@@ -1,4 +1,4 @@
-"""The suggestion workflow in one table (DESIGN.md): which step leads from which state to which.
+"""The suggestion workflow in one table (decision 0012): which step leads from which state to which.
 
 Every step is taken by whoever handles the suggestion (permissions.can_handle); closing needs an outcome and a
 public answer, forwarding a recipient. A closed suggestion can be reopened.

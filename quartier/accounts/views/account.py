@@ -311,7 +311,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-# The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
+# The page is sent with Referrer-Policy: no-referrer (decision 0015), so browsers post its form with
 # "Origin: null", which Django's CSRF check refuses. The secret token in the URL is what authorises the request.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])

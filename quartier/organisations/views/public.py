@@ -71,7 +71,7 @@ def _confirmed(request, token: str) -> bool:
     return signed == f"{request.session.session_key}:{request.user.pk}:{token_hash(token)}"
 
 
-# The page is sent with Referrer-Policy: no-referrer (DESIGN.md, secret links), so browsers post its form with
+# The page is sent with Referrer-Policy: no-referrer (decision 0015), so browsers post its form with
 # "Origin: null", which Django's CSRF check refuses. The secret token in the URL authorises a new account; a
 # logged-in acceptance also needs the session-bound value of the page (`_confirm_value`).
 @csrf_exempt

@@ -1,7 +1,7 @@
 """API for suggestions: the public submission, the writer's status by secret token, the published answers
 (public.py), and the coordinators' inbox (inbox.py, browser session with CSRF).
 
-Decisions (see also DESIGN.md, API conventions):
+Decisions (see also decision 0004):
 - The submission body refuses unknown fields (422): a misspelt "neighborhood" would otherwise silently file a
   suggestion for the whole city. Strings are strict (no numbers as text), `consent` must be the JSON literal
   `true`, and no string may contain NUL characters. Errors of the schema are located as ninja does

@@ -1,4 +1,4 @@
-"""Retention for registrations (DESIGN.md, personal data): delete them 30 days after their event; run by a timer."""
+"""Retention for registrations (decision 0016): delete them 30 days after their event; run by a timer."""
 
 from django.core.management.base import BaseCommand
 
