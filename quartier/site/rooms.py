@@ -1,10 +1,11 @@
-"""The rooms of the house, in the order their URLs, API routers, menu entries and demo content are composed.
+"""The rooms of the house, lowest layer first: a room may import the rooms before it, never those after it
+(tests/core/test_layers.py reads this order). URLs, API routers and demo content are composed in this order.
 
 A room is a Django app under quartier/ that contributes to the site only through modules with agreed names, each
 optional: `urls/public.py` and `urls/workspace.py` (a list `urlpatterns`), `api.py` (a list `routers`),
 `menu.py` (a list `ENTRIES` of core.navigation.MenuEntry), `demo.py` (a function
 `load(city, *, seed, scale, stdout)`). Adding a room means writing its package and one line here;
-docs/architecture.md describes the layers and the conventions.
+docs/decisions/0011-layers-and-rooms.md describes the layers and the conventions.
 
 This module holds data only: the settings import it for INSTALLED_APPS.
 """
@@ -19,8 +20,8 @@ ROOMS: tuple[str, ...] = (
     "quartier.accounts",
     "quartier.organisations",
     "quartier.events",
-    "quartier.suggestions",
     "quartier.offers",
+    "quartier.suggestions",
     "quartier.funding",
 )
 

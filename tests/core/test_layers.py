@@ -1,5 +1,5 @@
-"""The house's layers (docs/decisions/0011), lowest first: core < places < accounts < organisations < events <
-offers < suggestions < funding < site. A module imports its own app and lower layers only, and imports project
+"""The house's layers (docs/decisions/0011), lowest first: core, then the rooms in the order of
+quartier/site/rooms.py (places < accounts < organisations < events < offers < suggestions < funding), then site. A module imports its own app and lower layers only, and imports project
 modules at the top of the module, never inside a function, a class body or an if-block (where an import would
 hide a cycle or an upward dependency until the code runs). The few exceptions are listed below, each with its
 reason.
@@ -12,9 +12,11 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from quartier.site.rooms import ROOMS
+
 PACKAGE = Path(__file__).resolve().parents[2] / "quartier"
 
-LAYERS = ("core", "places", "accounts", "organisations", "events", "offers", "suggestions", "funding", "site")
+LAYERS = ("core", *(room.removeprefix("quartier.") for room in ROOMS), "site")
 RANK = {app: rank for rank, app in enumerate(LAYERS)} | {"formats": 0}  # formats: data for core.formatting
 # Modules directly under quartier/ (settings.py, wsgi.py): project configuration, above every app; they import
 # the list of rooms and nothing else (everything else they name is a dotted string Django loads later).
