@@ -11,8 +11,9 @@ REDIS_TEST_URL_DEFAULT := redis://127.0.0.1:6379/8
 # The suite runs in parallel (pytest-xdist): one worker per core by default, at most 8; PYTEST_WORKERS=0 runs it
 # in one process. Each worker has its own test database (pytest-django adds _gw0, _gw1, ...). A test file stays
 # on one worker (loadfile): the browser tests share a page per file, and a file's module fixtures start servers.
+# -rs lists every skip with its reason (the workers' own end-of-run notes do not reach the summary).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadfile
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadfile -rs
 
 # `make run`: debug off (the real 404 and 500 pages in the page's language), static files collected, hashed and
 # compressed and served by whitenoise as in production, but over plain http and for this machine only. The secret
