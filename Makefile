@@ -6,7 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 CI ?=
 PG_TEST_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/quartier_test
-REDIS_TEST_URL_DEFAULT := redis://127.0.0.1:6379/15
+# pytest-xdist gives each worker a Redis database of its own, counting up from this one (settings.py): 8-15.
+REDIS_TEST_URL_DEFAULT := redis://127.0.0.1:6379/8
+# The suite runs in parallel (pytest-xdist): one worker per core by default, at most 8; PYTEST_WORKERS=0 runs it
+# in one process. Each worker has its own test database (pytest-django adds _gw0, _gw1, ...). A test file stays
+# on one worker (loadfile): the browser tests share a page per file, and a file's module fixtures start servers.
+# -rs lists every skip with its reason (the workers' own end-of-run notes do not reach the summary).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadfile -rs
 
 # `make run`: debug off (the real 404 and 500 pages in the page's language), static files collected, hashed and
 # compressed and served by whitenoise as in production, but over plain http and for this machine only. The secret
@@ -55,12 +62,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 test-sqlite: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 test-postgres: install
 	DATABASE_URL=$${QUARTIER_TEST_DATABASE_URL:-$(PG_TEST_URL_DEFAULT)} \
 	QUARTIER_CACHE_URL=$${QUARTIER_TEST_CACHE_URL:-$(REDIS_TEST_URL_DEFAULT)} \
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 test: lint test-sqlite
 	@if [ -n "$$QUARTIER_TEST_DATABASE_URL" ] || [ "$(CI)" = "true" ]; then \

@@ -134,6 +134,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: local memory by default; Redis when QUARTIER_CACHE_URL is set (needed for more than one worker). Redis
 # fails open (core/cache.py): short timeouts, a circuit breaker, and misses instead of errors while it is down.
 CACHE_URL = env("QUARTIER_CACHE_URL")
+
+
+def redis_url_for_test_worker(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker: the URL's database number plus the worker's (gw0 keeps it,
+    gw1 takes the next, ...), since the tests empty their cache before each test (tests/conftest.py)."""
+    parts = urlparse(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + int(worker.removeprefix("gw"))
+    if number > 15:
+        raise ImproperlyConfigured(
+            f"pytest-xdist worker {worker} would use Redis database {number} of QUARTIER_CACHE_URL, beyond "
+            "Redis's default 16 (0-15): use a lower database number in the URL or fewer workers."
+        )
+    return parts._replace(path=f"/{number}").geturl()
+
+
+if CACHE_URL and TESTING and env("PYTEST_XDIST_WORKER"):
+    CACHE_URL = redis_url_for_test_worker(CACHE_URL, env("PYTEST_XDIST_WORKER"))
 if CACHE_URL:
     CACHES = {
         "default": {

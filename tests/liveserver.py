@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_START_TIMEOUT = 60
@@ -82,9 +83,10 @@ def server_env(tmp: Path, database_url: str, prefix: str = "browser") -> dict[st
         for k, v in os.environ.items()
         if not k.startswith(("PYTEST_", "QUARTIER_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
-    # The Redis cache of the PostgreSQL pass is shared with the server, under a prefix of its own.
-    if os.environ.get("QUARTIER_CACHE_URL"):
-        env["QUARTIER_CACHE_URL"] = os.environ["QUARTIER_CACHE_URL"]
+    # The Redis cache of the PostgreSQL pass (this pytest-xdist worker's database of it) is shared with the
+    # server, under a prefix of its own.
+    if settings.CACHE_URL:
+        env["QUARTIER_CACHE_URL"] = settings.CACHE_URL
         env["QUARTIER_CACHE_PREFIX"] = f"{prefix}-{tmp.name}"
     env.update(
         {

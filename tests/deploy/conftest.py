@@ -28,6 +28,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.liveserver import is_postgres, postgres_admin, skip_or_fail, with_database_name
 
@@ -330,8 +331,8 @@ def stack(deploy_prerequisites):
             for k, v in os.environ.items()
             if not k.startswith(("PYTEST_", "QUARTIER_", "GUNICORN_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
         }
-        if os.environ.get("QUARTIER_CACHE_URL"):
-            cache_url = os.environ["QUARTIER_CACHE_URL"]
+        if settings.CACHE_URL:  # this pytest-xdist worker's Redis database
+            cache_url = settings.CACHE_URL
         else:
             redis_port = free_port()
             redis_log = tmp / "log" / "redis.log"

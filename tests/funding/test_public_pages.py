@@ -547,7 +547,12 @@ def test_unknown_action_is_400(client, essen):
     assert client.post(status_path(token), {"action": "delete"}).status_code == 400
 
 
-@pytest.mark.parametrize("token", ["0" * 64, secrets.token_hex(32), "abc", "x" * 200, "%00", "A" * 64])
+@pytest.mark.parametrize(
+    "token",
+    ["0" * 64, secrets.token_hex(32), "abc", "x" * 200, "%00", "A" * 64],
+    # Fixed ids: a random token in the id would differ between pytest-xdist's workers' collections.
+    ids=["zeros", "random", "short", "long", "nul", "upper-hex"],
+)
 def test_wrong_token_is_404(client, essen, token):
     file_request(essen)
     assert client.get(status_path(token)).status_code == 404

@@ -114,20 +114,28 @@ def test_official_number(essen):
 
 
 @pytest.mark.parametrize(
-    ("lat", "lon", "expected"),
+    ("lat", "lon", "expected", "district"),
     [
-        (51.457115, 7.011484, "Stadtkern"),  # label points from stadtteile.csv
-        (51.461452, 6.985211, None),
-        (51.4335, 7.0043, "Rüttenscheid"),
-        (51.40, 6.90, None),
+        (51.457115, 7.011484, "Stadtkern", "I"),  # label point from stadtteile.csv
+        (51.461452, 6.985211, "Westviertel", "I"),  # inside Westviertel's boundary in stadtteile.geojson
+        (51.4335, 7.0043, "Rüttenscheid", "II"),
+        (
+            51.40,
+            6.90,
+            None,
+            None,
+        ),  # some 2 km beyond the city boundary (stadtgrenze.geojson), north-west of Kettwig
     ],
 )
-def test_points(essen, lat, lon, expected):
+def test_points(essen, lat, lon, expected, district):
     result = finder.lookup_point(essen.pk, lat, lon)
     if expected is None:
-        assert result.outcome in (Outcome.FOUND, Outcome.OUTSIDE)
+        assert result.outcome is Outcome.OUTSIDE
+        assert names(result) == []
     else:
+        assert result.outcome is Outcome.FOUND
         assert names(result) == [expected]
+        assert result.places[0].district_number == district
 
 
 def test_every_label_point_finds_its_own_neighbourhood(essen):

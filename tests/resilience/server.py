@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +44,16 @@ class Site:
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
 
 
 @contextmanager
@@ -82,6 +94,13 @@ def serve_without_database(kind: str) -> Iterator[Site]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
             time.sleep(0.05)
+        # gunicorn loads the app in its worker on the first request: wait until it answers at all (503 here), so
+        # that a test's own request does not pay for the start on a busy machine (parallel test workers).
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(match.group(1) + "/healthz"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()}")
+            time.sleep(0.1)
         yield Site(match.group(1), log)
     finally:
         process.terminate()
