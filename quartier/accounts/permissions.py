@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 # The view decorator lives in core, so that places (below accounts) declares its views' permissions the same way;
 # the rooms above import it from here, with their role sets.
 from quartier.core.permissions import Predicate
-from quartier.core.permissions import requires as requires
 from quartier.places.permissions import EDIT_POSTCODE_PAIRS
 
 from .models import DISTRICT_ROLES, Membership, Role

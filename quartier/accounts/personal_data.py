@@ -1,5 +1,5 @@
 """Requests for access and erasure (DSGVO Art. 15 and 17) for every kind of request with personal data: one
-service and one workspace page (`personal_data_views.person_request`), parametrised by a registry that each app
+service and one workspace page (`views.workspace.person_request`), parametrised by a registry that each app
 fills in its AppConfig.ready() with a `PersonalDataKind`.
 
 Staff find one person's requests in their own scope by e-mail address, export everything stored, or erase the

@@ -295,6 +295,13 @@ def workspace_events(user, city) -> QuerySet[Event]:
     return qs.filter(Q(organisation_id__in=own) | reviewed).distinct()
 
 
+def own_organisation_events(user, city) -> QuerySet[Event]:
+    """The events of the organisations the user acts for (memberships that count), in the workspace's scope."""
+    return workspace_events(user, city).filter(
+        organisation_id__in=counting_memberships(user).values("organisation_id")
+    )
+
+
 def organisation_for_new_event(user, city, pk: int) -> Organisation | None:
     """The organisation a new event is drafted for: one the user acts for, or None."""
     return organisations_acted_for(user, city).filter(pk=pk).first()

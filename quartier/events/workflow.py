@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from .models import Event
-from .permissions import can_review, is_organiser  # noqa: F401 - re-exported for views
+from .permissions import can_review, is_organiser
 
 S = Event.Status
 ORGANISER, REVIEWER, EITHER = "organiser", "reviewer", "organiser_or_reviewer"

@@ -22,7 +22,7 @@ from quartier.accounts.models import Role
 from quartier.accounts.permissions import district_ids_for, is_platform_admin, manages_people, roles_in
 from quartier.accounts.selectors import people_counts, work_scope
 from quartier.events.models import Event
-from quartier.events.selectors import EventFilters, occurrence_rows, workspace_events
+from quartier.events.selectors import EventFilters, occurrence_rows, own_organisation_events
 from quartier.funding import selectors as funding_selectors
 from quartier.funding.models import FundingConsultation
 from quartier.funding.permissions import handles_consultations
@@ -167,7 +167,7 @@ def _own_organisations(user, city) -> Section | None:
     if Role.ORGANISATION_MEMBER not in roles_in(user, city):
         return None
     S = Event.Status
-    own = workspace_events(user, city).filter(organisation__members__user=user)
+    own = own_organisation_events(user, city)
     counts = own.aggregate(
         draft=Count("pk", filter=Q(status=S.DRAFT), distinct=True),
         returned=Count("pk", filter=Q(status=S.RETURNED), distinct=True),

@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import can_use_workspace, manages_people, requires
+from quartier.accounts.permissions import can_use_workspace, manages_people
+from quartier.core.permissions import requires
 from tests.conftest import make_user
 
 

@@ -13,7 +13,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from quartier.accounts.personal_data import KINDS, PersonalDataKind
-from quartier.accounts.personal_data_views import person_request
+from quartier.accounts.views.workspace import person_request
 from quartier.core.models import AuditEntry
 from quartier.core.tokens import token_hash
 from quartier.funding import selectors as funding_selectors

@@ -152,3 +152,11 @@ class PeopleFilterForm(forms.Form):
             role=data.get("role") or None,
             district=data.get("district"),
         )
+
+
+class PersonalDataRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse der Person"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "kern-form-input__input"}),
+    )

@@ -4,10 +4,12 @@ and the "Protokoll" page (a city's audit log for its administrators, with filter
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quartier.core.audit import audit_record
+from quartier.core.permissions import requires
 from quartier.core.spreadsheet import csv_download
 
 from .. import audit_log, selectors, services, throttling, twofactor
 from ..forms.account import AppCodeForm
-from ..forms.workspace import GrantsForm, InviteForm, PeopleFilterForm
+from ..forms.workspace import GrantsForm, InviteForm, PeopleFilterForm, PersonalDataRequestForm
 from ..models import Role
-from ..permissions import can_use_workspace, is_platform_admin, manages_people, requires
+from ..permissions import can_use_workspace, is_platform_admin, manages_people
+from ..personal_data import kind_for, person_erase, person_export, person_requests
 from .account import THROTTLE_KIND, code_failed, code_guard, codes_url, keep_codes_to_show, throttle_account
 
 PAGE_SIZE = 50
@@ -331,3 +335,50 @@ def audit_export(request):
     )
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     return csv_download(audit_log.export_rows(entries), filename=f"protokoll-{request.city.slug}-{stamp}.csv")
+
+
+PERSON_ACTIONS = {"find", "export", "erase"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires(can_use_workspace)
+@never_cache
+def person_request(request, kind: str):
+    """The one page for requests for access and erasure (DSGVO Art. 15 and 17) of one kind of request with personal
+    data (accounts.personal_data; the URL pattern passes `kind`, the registry key): find one person's requests in
+    your scope by e-mail address, export everything stored, or erase the contact data. The address is sent by POST
+    only, so that it never lands in a URL or an access log."""
+    kind = kind_for(kind)
+    if not kind.handles(request.user, request.city):
+        raise PermissionDenied
+    action = request.POST.get("action", "find") if request.method == "POST" else None
+    form = PersonalDataRequestForm(request.POST if action else None)
+    status, found, confirm = 200, None, False
+    if action and action not in PERSON_ACTIONS:
+        messages.error(request, _("Unbekannte Aktion."))
+        status = 400
+    elif action and not form.is_valid():
+        status = 400
+    elif action:
+        email = form.cleaned_data["email"]
+        found = person_requests(kind=kind, user=request.user, city=request.city, email=email)
+        if action == "export":
+            rows = person_export(kind=kind, actor=request.user, requests=found)
+            response = HttpResponse(
+                json.dumps({"email": email, kind.export_key: rows}, ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{kind.export_filename}"'
+            return response
+        if action == "erase" and request.POST.get("confirm") == "yes":
+            erased = person_erase(kind=kind, actor=request.user, requests=found)
+            messages.success(request, kind.erased_message(len(erased)))
+            return redirect(kind.url_name)
+        confirm = action == "erase"
+        found = list(found)
+    return render(
+        request,
+        kind.template,
+        {"form": form, "found": found, "confirm": confirm, "url_name": kind.url_name},
+        status=status,
+    )

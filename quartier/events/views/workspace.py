@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from quartier.accounts.permissions import can_use_workspace, requires
+from quartier.accounts.permissions import can_use_workspace
+from quartier.core.permissions import requires
 from quartier.core.spreadsheet import csv_download
 from quartier.organisations.selectors import organisations_acted_for
 
+from .. import permissions, selectors, services, workflow
 from .. import registration_staff as staff
-from .. import selectors, services, workflow
 from ..forms.workspace import (
     EventEditForm,
     EventStepForm,
@@ -103,7 +104,7 @@ def event_detail(request, pk: int):
     event = selectors.workspace_event(request.user, request.city, pk)
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht oder Sie haben keinen Zugriff."))
-    is_organiser = workflow.is_organiser(request.user, event)
+    is_organiser = permissions.is_organiser(request.user, event)
     revision = services.open_revision(event) if event.status == S.PUBLISHED else None
     # A published event is edited too (workflow.PUBLISH_AT_ONCE / NEEDS_REVIEW), unless a change is under way.
     edits_published = event.status == S.PUBLISHED and not event.revision_of_id and revision is None

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import can_use_workspace, requires
+from quartier.accounts.permissions import can_use_workspace
+from quartier.core.permissions import requires
 from quartier.offers.models import OfferCategory, TargetGroup
 
 from .. import comparison, reasons, selectors, services, workflow

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from quartier.accounts.permissions import requires
+from quartier.core.permissions import requires
 from quartier.core.spreadsheet import csv_download
 from quartier.core.text import as_id
 from quartier.places.views.public import _map

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import can_use_workspace, requires
+from quartier.accounts.permissions import can_use_workspace
+from quartier.core.permissions import requires
 
 from .. import permissions, selectors, services
 from ..forms.workspace import InvitationForm, MemberActionForm, OrganisationForm

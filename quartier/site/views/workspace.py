@@ -5,8 +5,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import can_use_workspace, requires, roles_in
+from quartier.accounts.permissions import can_use_workspace, roles_in
 from quartier.accounts.selectors import work_recipients_by_district, workspace_districts
+from quartier.core.permissions import requires
 from quartier.organisations.selectors import organisations_joined
 from quartier.site.startpage import UPCOMING_DAYS, district_activity, waiting_for
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quartier.accounts.personal_data_views import person_request
+from quartier.accounts.views.workspace import person_request
 from quartier.suggestions.views import workspace
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quartier.accounts.permissions import can_use_workspace, require_workspace, requires
+from quartier.accounts.permissions import can_use_workspace
 from quartier.core import listcache
 from quartier.core.audit import audit_record
+from quartier.core.permissions import requires
 
 from .. import selectors, services, workflow
 from ..forms.workspace import (
@@ -40,13 +41,6 @@ from ..permissions import handles_suggestions
 
 S = Suggestion.Status
 PAGE_SIZE = 50
-
-
-def _require_handler(request) -> None:
-    """The check `suggestion_person` makes (its decorator comes with the personal-data pages' rework)."""
-    require_workspace(request.user, request.city)
-    if not handles_suggestions(request.user, request.city):
-        raise PermissionDenied
 
 
 def _annotate(suggestion: Suggestion, now, overdue_before) -> Suggestion:
