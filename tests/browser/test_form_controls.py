@@ -59,11 +59,14 @@ FORM_PAGES: dict[str, list[str]] = {
     "organisations/workspace/detail.html": ["ws:/{lang}/arbeitsbereich/organisationen/{organisation}/"],
     "suggestions/workspace/list_content.html": ["ws:/{lang}/arbeitsbereich/vorschlaege/"],
     "suggestions/workspace/detail.html": ["ws:/{lang}/arbeitsbereich/vorschlaege/{suggestion}/"],
-    "suggestions/workspace/person.html": ["ws:/{lang}/arbeitsbereich/vorschlaege/auskunft-und-loeschung/"],
     "suggestions/workspace/notifications.html": ["ws:/{lang}/arbeitsbereich/benachrichtigungen/"],
     "funding/workspace/list.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/"],
     "funding/workspace/action.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/{consultation}/"],
-    "funding/workspace/person.html": ["ws:/{lang}/arbeitsbereich/foerderberatung/auskunft-und-loeschung/"],
+    # The shared access-and-erasure page that both person.html extend (its form is drawn here).
+    "accounts/workspace/personal_data.html": [
+        "ws:/{lang}/arbeitsbereich/vorschlaege/auskunft-und-loeschung/",
+        "ws:/{lang}/arbeitsbereich/foerderberatung/auskunft-und-loeschung/",
+    ],
     "accounts/workspace/people_list.html": ["ws:/{lang}/arbeitsbereich/personen/"],
     "accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
     "accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],

@@ -216,7 +216,7 @@ def test_openapi_describes_offers_and_funding(client, essen):
         "languages",
         "url",
     }
-    assert set(schemas["ConsultationStatus"]["enum"]) == {
+    assert set(schemas["FundingConsultationStatus"]["enum"]) == {
         "requested",
         "slots_proposed",
         "appointment_confirmed",
@@ -227,7 +227,7 @@ def test_openapi_describes_offers_and_funding(client, essen):
         "running",
         "withdrawn",
     }
-    assert set(schemas["SimilarOut"]["properties"]) == {"items", "gaps"}
+    assert set(schemas["FundingSimilarOut"]["properties"]) == {"items", "gaps"}
     post = doc["paths"]["/api/v1/cities/{city}/funding/consultations"]["post"]
     assert {"201", "409", "422", "429"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
