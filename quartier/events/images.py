@@ -69,6 +69,8 @@ def reencode(upload) -> ContentFile:
     data = upload.read(MAX_BYTES + 1)  # the declared size is the client's word; never read more than allowed
     if len(data) > MAX_BYTES:
         raise ValidationError(_("Das Bild ist zu groß (höchstens 5 MB)."), code="image_bytes")
+    # A library may have switched Pillow to accepting truncated files (WeasyPrint does when imported): not here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Above MAX_PIXELS Pillow only warns; here that is a refusal like the error above twice as many.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -34,6 +34,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -48,6 +49,10 @@ from .selectors import list_scope
 from .templatetags.events import language_name
 
 logger = logging.getLogger(__name__)
+
+# WeasyPrint switches Pillow to accepting truncated images when it is imported; uploads must stay strict
+# (events/images.py refuses a truncated file), so the process-wide default goes back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PRINTED_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 

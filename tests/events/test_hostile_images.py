@@ -10,8 +10,9 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
+from quartier.events import pdf
 from quartier.events.models import Event
 from tests.events.test_workspace_events import H, event_data
 
@@ -87,6 +88,18 @@ def zip_archive() -> bytes:
 def test_a_truncated_jpeg_is_a_form_error_not_500(author, essen, organisation, media, keep):
     content = photo()
     response = create(author, essen, organisation, content[: int(len(content) * keep)])
+    assert_refused(response, media, "image_broken", "Das Bild ist beschädigt oder unvollständig.")
+
+
+def test_a_truncated_jpeg_is_refused_after_weasyprint_was_imported(
+    author, essen, organisation, media, monkeypatch
+):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when it is imported (the printed programme does); an upload
+    is still checked strictly, whichever module a process imported first."""
+    assert pdf.HTML  # the printed programme's module, which imports WeasyPrint, is loaded
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    response = create(author, essen, organisation, photo()[: len(photo()) // 2])
     assert_refused(response, media, "image_broken", "Das Bild ist beschädigt oder unvollständig.")
 
 

@@ -111,11 +111,15 @@ def test_a_redis_that_refuses_writes_drops_them_without_opening_the_breaker(redi
 @pytest.mark.parametrize("outage", OUTAGES)
 def test_rate_limits_keep_counting_in_the_process_while_redis_is_down(redis_cache, outage):
     ratelimit.hit("resilience", "198.51.100.1", window=60)  # counted in Redis
+    # On a loaded machine Redis may answer that first hit later than the 100 ms timeout: then it was counted in
+    # the process already, and the counting below goes on from there.
+    before = int(ratelimit.in_process.get(ratelimit._key("resilience", "198.51.100.1"), 0))
     break_redis(redis_cache, outage)
-    assert [ratelimit.hit("resilience", "198.51.100.1", window=60) for _ in range(3)] == [1, 2, 3]
-    assert ratelimit.count("resilience", "198.51.100.1") == 3
+    expected = [before + 1, before + 2, before + 3]
+    assert [ratelimit.hit("resilience", "198.51.100.1", window=60) for _ in range(3)] == expected
+    assert ratelimit.count("resilience", "198.51.100.1") == before + 3
     assert ratelimit.count("resilience", "198.51.100.2") == 0
-    assert ratelimit.release("resilience", "198.51.100.1") == 2
+    assert ratelimit.release("resilience", "198.51.100.1") == before + 2
     ratelimit.reset("resilience", "198.51.100.1")
     assert ratelimit.count("resilience", "198.51.100.1") == 0
 
