@@ -49,6 +49,13 @@ def district_ids_for(user, city, *, roles=frozenset(DISTRICT_ROLES)) -> set[int]
     return {d for role, d in user._roles_cache.get(city.pk, []) if role in roles and d}
 
 
+def is_citywide_staff(user, city) -> bool:
+    """Acts in every district of the city: the fallback team, city administrators, platform administrators."""
+    return bool(user and user.is_authenticated) and (
+        is_platform_admin(user) or bool(roles_in(user, city) & CITYWIDE_ROLES)
+    )
+
+
 def can_use_workspace(user, city) -> bool:
     return is_platform_admin(user) or bool(roles_in(user, city) & WORKSPACE_ROLES)
 

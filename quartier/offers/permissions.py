@@ -5,18 +5,12 @@ coverage matrix."""
 from __future__ import annotations
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import CITYWIDE_ROLES, district_ids_for, is_platform_admin, roles_in
+from quartier.accounts.permissions import district_ids_for, is_citywide_staff, is_platform_admin, roles_in
 from quartier.organisations.permissions import is_member
 
 from . import selectors
 
 COVERAGE_ROLES = frozenset({Role.COORDINATOR, Role.FALLBACK, Role.CENTRAL_STEERING, Role.CITY_ADMIN})
-
-
-def is_citywide_staff(user, city) -> bool:
-    return bool(user and user.is_authenticated) and (
-        is_platform_admin(user) or bool(roles_in(user, city) & CITYWIDE_ROLES)
-    )
 
 
 def manages_offers(user, city) -> bool:

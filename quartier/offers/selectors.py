@@ -10,7 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from quartier.accounts.models import Role
-from quartier.accounts.permissions import CITYWIDE_ROLES, district_ids_for, is_platform_admin, roles_in
+from quartier.accounts.permissions import (
+    district_ids_for,
+    is_citywide_staff,
+)
 from quartier.organisations.models import Organisation
 from quartier.places.models import Neighbourhood
 
@@ -87,7 +90,7 @@ def editable_by(user, city) -> QuerySet[Offer]:
     """The offers `user` may correct: their organisations' offers, their districts' offers, or all for city-wide
     staff."""
     qs = Offer.objects.filter(city=city).select_related("category", "organisation")
-    if _citywide(user, city):
+    if is_citywide_staff(user, city):
         return qs
     own = district_ids_for(user, city, roles={Role.COORDINATOR})
     scope = Q(organisation__members__user=user)
@@ -101,7 +104,7 @@ def publishable_organisations(user, city) -> QuerySet[Organisation]:
     qs = Organisation.objects.filter(city=city).order_by("name")
     if not user or not user.is_authenticated:
         return qs.none()
-    if _citywide(user, city):
+    if is_citywide_staff(user, city):
         return qs
     scope = Q(members__user=user)
     own = district_ids_for(user, city, roles={Role.COORDINATOR})
@@ -113,14 +116,6 @@ def publishable_organisations(user, city) -> QuerySet[Organisation]:
 def organisation_in(city, organisation_id: int) -> Organisation | None:
     """The city's organisation with this id (whether the user may publish for it is permissions.can_publish_for)."""
     return Organisation.objects.filter(city=city, pk=organisation_id).first()
-
-
-def _citywide(user, city) -> bool:
-    """City-wide staff see all offers of the city (the same rule as permissions.is_citywide_staff, which asks
-    selectors, so it cannot be imported here)."""
-    return bool(user and user.is_authenticated) and (
-        is_platform_admin(user) or bool(roles_in(user, city) & CITYWIDE_ROLES)
-    )
 
 
 def offer_counts(city, organisation_ids: list[int]) -> dict[int, int]:
