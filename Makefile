@@ -8,6 +8,10 @@ CI ?=
 PG_TEST_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/quartier_test
 # pytest-xdist gives each worker a Redis database of its own, counting up from this one (settings.py): 8-15.
 REDIS_TEST_URL_DEFAULT := redis://127.0.0.1:6379/8
+# The Redis pass tests what the site does with Redis, not how fast a loaded test machine answers: a second per
+# answer instead of production's 100 ms, so that a busy moment does not switch a test to the in-process fallback.
+# The outage tests (tests/resilience) set production's timeouts themselves.
+REDIS_TEST_TIMEOUT_MS := 1000
 # The suite runs in parallel (pytest-xdist): one worker per core by default, at most 8; PYTEST_WORKERS=0 runs it
 # in one process. Each worker has its own test database (pytest-django adds _gw0, _gw1, ...). A test file stays
 # on one worker (loadfile): the browser tests share a page per file, and a file's module fixtures start servers.
@@ -67,6 +71,7 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$${QUARTIER_TEST_DATABASE_URL:-$(PG_TEST_URL_DEFAULT)} \
 	QUARTIER_CACHE_URL=$${QUARTIER_TEST_CACHE_URL:-$(REDIS_TEST_URL_DEFAULT)} \
+	QUARTIER_CACHE_TIMEOUT_MS=$(REDIS_TEST_TIMEOUT_MS) \
 	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 test: lint test-sqlite

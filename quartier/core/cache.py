@@ -82,6 +82,11 @@ class CircuitBreaker:
             self.retry_seconds,
         )
 
+    def reset(self) -> None:
+        """Closed again, as if Redis had never failed (tests)."""
+        with self._lock:
+            self._down_since, self._closed_until = None, 0.0
+
     def succeeded(self) -> None:
         if self._down_since is None:
             return
@@ -103,8 +108,11 @@ def breaker_for(location: str, retry_seconds: float) -> CircuitBreaker:
 
 
 def reset_breakers() -> None:
-    """Forget every breaker's state (tests that start and stop their own Redis)."""
+    """Forget every breaker's state (tests that start and stop their own Redis). Breakers are closed in place as
+    well as dropped: a cache instance made earlier keeps the breaker it was given."""
     with _breakers_lock:
+        for breaker in _breakers.values():
+            breaker.reset()
         _breakers.clear()
 
 

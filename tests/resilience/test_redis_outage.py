@@ -254,3 +254,13 @@ def test_the_outage_warning_names_the_server_without_its_password(db, settings, 
     messages = [r.getMessage() for r in caplog.records if r.name == "quartier.core.cache"]
     assert len(messages) == 1 and f":{port}/0 unavailable (ConnectionError)" in messages[0]
     assert "s3cret-pass" not in messages[0]
+
+
+def test_reset_breakers_closes_the_breaker_a_cache_instance_already_holds():
+    """The suite's cache instance lives across tests: resetting must close its breaker, not only forget it."""
+    held = fail_open.breaker_for("redis://192.0.2.1:6379/0", retry_seconds=60)
+    held.failed(TimeoutError())
+    assert not held.allows()
+    fail_open.reset_breakers()
+    assert held.allows()
+    assert fail_open.breaker_for("redis://192.0.2.1:6379/0", retry_seconds=60) is not held
