@@ -59,7 +59,9 @@ def _empty_cache():
         except fail_open.CacheUnavailable:
             fail_open.reset_breakers()
             time.sleep(0.1)
-    raise RuntimeError("the test cache did not answer clear() for 2 s: Redis is down or too slow for the suite")
+    raise RuntimeError(
+        "the test cache did not answer clear() for 2 s: Redis is down or too slow for the suite"
+    )
 
 
 def _revisions():
