@@ -12,10 +12,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.formatting import format_when
+from quartier.core.requestforms import InboxFilterForm, VersionedForm
 from quartier.events.models import Event
 from quartier.formats import TYPED_DATE_FORMATS
 from quartier.offers.models import Offer
@@ -27,7 +27,6 @@ from ..services import MAX_AMOUNT, MAX_SLOTS, MAX_TEXT
 
 INPUT = {"class": "kern-form-input__input"}
 TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
-RELOAD = _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu.")
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
@@ -41,54 +40,13 @@ def scope_districts(user, city):
     return districts.filter(Q(pk__in=seen) | Q(pk__in=selectors.inbox(user, city).values("district_id")))
 
 
-class FilterForm(forms.Form):
-    """The filters of the list, sent as GET; unknown values are errors (400), never ignored silently."""
+class FilterForm(InboxFilterForm):
+    """The filters of the consultation list."""
 
-    q = forms.CharField(
-        label=_("Suchbegriff oder Nummer"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs=INPUT),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            ("", pgettext_lazy("filter", "alle")),
-            ("open", _("offen (alle nicht abgeschlossenen)")),
-            *FundingConsultation.Status.choices,
-        ],
-        widget=forms.Select(),
-    )
-    district = forms.TypedChoiceField(
-        label=_("Stadtbezirk"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(),
-    )
+    statuses = FundingConsultation.Status.choices
 
     def __init__(self, *args, user, city, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [
-            ("", pgettext_lazy("filter", "alle")),
-            *((d.pk, d.name) for d in scope_districts(user, city)),
-        ]
-
-    def clean_q(self):
-        return self.cleaned_data["q"].replace("\x00", "").strip()
-
-
-class VersionedForm(forms.Form):
-    """A change made against the version the page showed (optimistic locking)."""
-
-    version = forms.IntegerField(
-        label=_("Stand des Formulars"),
-        min_value=1,
-        max_value=2**31 - 1,
-        widget=forms.HiddenInput,
-        error_messages={"required": RELOAD, "invalid": RELOAD, "min_value": RELOAD, "max_value": RELOAD},
-    )
+        super().__init__(*args, districts=scope_districts(user, city), **kwargs)
 
 
 def _text(label, *, required=False, rows=3):

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.accounts.selectors import work_scope
+from quartier.core.requestforms import InboxFilterForm as BaseInboxFilterForm
+from quartier.core.requestforms import VersionedForm
 from quartier.places.models import District, Neighbourhood
 
 from ..models import Suggestion
@@ -38,32 +40,11 @@ def scope_districts(user, city):
     )
 
 
-class InboxFilterForm(forms.Form):
-    """The filters of the inbox list, sent as GET; unknown values are errors (400), never ignored silently."""
+class InboxFilterForm(BaseInboxFilterForm):
+    """The filters of the suggestion inbox."""
 
-    q = forms.CharField(
-        label=_("Suchbegriff oder Nummer"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs=INPUT),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            ("", pgettext_lazy("filter", "alle")),
-            ("open", _("offen (alle nicht abgeschlossenen)")),
-            *Suggestion.Status.choices,
-        ],
-        widget=forms.Select(),
-    )
-    district = forms.TypedChoiceField(
-        label=_("Stadtbezirk"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(),
-    )
+    statuses = Suggestion.Status.choices
+
     neighbourhood = forms.TypedChoiceField(
         label=_("Stadtteil"), required=False, coerce=int, empty_value=None, widget=forms.Select()
     )
@@ -85,12 +66,8 @@ class InboxFilterForm(forms.Form):
     assigned = forms.ChoiceField(label=_("zuständig"), required=False, widget=forms.Select())
 
     def __init__(self, *args, user, city, **kwargs):
-        super().__init__(*args, **kwargs)
         districts = list(scope_districts(user, city))
-        self.fields["district"].choices = [
-            ("", pgettext_lazy("filter", "alle")),
-            *((d.pk, d.name) for d in districts),
-        ]
+        super().__init__(*args, districts=districts, **kwargs)
         neighbourhoods = (
             Neighbourhood.objects.filter(district__in=[d.pk for d in districts])
             .only("pk", "name")
@@ -120,7 +97,7 @@ class InboxFilterForm(forms.Form):
             older_than_days=data["age"],
             overdue=data["overdue"],
             assigned=data["assigned"] or None,
-            q=data["q"].strip() or None,
+            q=data["q"] or None,
         )
 
 
@@ -137,23 +114,6 @@ def _handler_ids(city, districts) -> list[int]:
             if role in (Role.FALLBACK, Role.CITY_ADMIN)
             or (role == Role.COORDINATOR and district_id in district_ids)
         }
-    )
-
-
-class VersionedForm(forms.Form):
-    """A change made against the version the page showed (optimistic locking)."""
-
-    version = forms.IntegerField(
-        label=_("Stand des Formulars"),
-        min_value=1,
-        max_value=2**31 - 1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
-            "invalid": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
-            "min_value": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
-            "max_value": _("Das Formular ist unvollständig. Bitte laden Sie die Seite neu."),
-        },
     )
 
 
