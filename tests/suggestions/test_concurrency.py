@@ -1,20 +1,17 @@
 """Concurrent writers on PostgreSQL, each in its own connection (its writes commit outside the test's
 transaction; everything is removed afterwards): the same submission key twice at once makes one suggestion;
-two coordinators changing the same version at once: one wins, the other gets a conflict, nothing is
-overwritten; one Idempotency-Key sent five times at once runs the write once."""
+one Idempotency-Key sent five times at once runs the write once. Two coordinators changing the same version at
+once is tested for every request with personal data in tests/core/test_personal_version_race.py."""
 
 import threading
 
 import pytest
 from django.db import connection
 
-from quartier.accounts.models import Role, User
 from quartier.core import idempotency
 from quartier.core.models import AuditEntry, IdempotencyRecord
 from quartier.places.models import City
-from quartier.suggestions import services
 from quartier.suggestions.models import Suggestion
-from tests.conftest import make_user
 
 from .conftest import submit
 
@@ -22,7 +19,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs real concurrent connections (the SQLite test database is in memory with a shared cache)",
 )
-COORDINATOR = "nebenlaeufig-demo@example.org"
 
 
 def in_own_connection(fn):
@@ -82,7 +78,6 @@ def committed(db):
         ).delete()
         Suggestion.objects.filter(pk__in=ids).delete()
         IdempotencyRecord.objects.filter(scope="test-concurrency").delete()
-        User.objects.filter(email=COORDINATOR).delete()
 
     in_own_connection(clean)
 
@@ -106,42 +101,6 @@ def test_many_different_submissions_at_once_all_arrive(committed):
     results, errors = run_together([_submit for _ in range(8)])
     assert errors == [None] * 8
     assert in_own_connection(lambda: Suggestion.objects.filter(text__startswith="Nebenläufig").count()) == 8
-
-
-def test_two_coordinators_change_the_same_version_one_gets_a_conflict(committed):
-    def prepare():
-        coordinator = make_user(COORDINATOR, roles=[(Role.COORDINATOR, "III")], city=_essen())
-        return coordinator, _submit()[0]
-
-    coordinator, s = in_own_connection(prepare)
-
-    def close():
-        return services.suggestion_transition(
-            actor=coordinator,
-            suggestion=s,
-            to_status="closed",
-            expected_version=1,
-            outcome="implemented",
-            public_answer="Erledigt.",
-        )
-
-    def forward():
-        return services.suggestion_transition(
-            actor=coordinator,
-            suggestion=s,
-            to_status="forwarded",
-            expected_version=1,
-            forwarded_to="Amt (Demo)",
-            forwarded_email="amt-demo@example.org",
-        )
-
-    results, errors = run_together([close, forward])
-    assert sum(e is None for e in errors) == 1, errors
-    assert sum(isinstance(e, services.Conflict) for e in errors) == 1
-    stored = in_own_connection(
-        lambda: (Suggestion.objects.get(pk=s.pk).version, Suggestion.objects.get(pk=s.pk).steps.count())
-    )
-    assert stored == (2, 2)
 
 
 def test_idempotency_key_at_once_runs_the_write_once(committed):
