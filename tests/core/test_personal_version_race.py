@@ -10,7 +10,6 @@ connections with table locks that fail at once instead of waiting, which is not 
 
 import io
 import sqlite3
-import threading
 import time
 from datetime import timedelta
 
@@ -27,6 +26,7 @@ from quartier.funding.models import ConsultationSlot, FundingConsultation
 from quartier.places.models import City
 from quartier.suggestions import services as suggestions
 from quartier.suggestions.models import Suggestion
+from tests.concurrency import in_own_connection, run_together
 from tests.conftest import make_user
 from tests.funding.conftest import file_request
 from tests.suggestions.conftest import submit
@@ -74,25 +74,6 @@ def own_connections(tmp_path):
         connections.settings["default"] = in_memory
 
 
-def in_own_connection(fn):
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # handed to the calling thread
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
 @pytest.fixture
 def slow_writes(monkeypatch):
     """The winner holds the row lock a moment before it writes, so that the other change surely arrives while
@@ -104,27 +85,6 @@ def slow_writes(monkeypatch):
         return original(request, fields)
 
     monkeypatch.setattr(personal, "save_change", slow)
-
-
-def run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), [None] * len(functions)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            errors[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results, errors
 
 
 def _essen():

@@ -25,6 +25,7 @@ from quartier.events.registration_services import (
 )
 from quartier.organisations.models import Organisation
 from quartier.places.models import District, Neighbourhood
+from tests.concurrency import in_own_connection
 from tests.conftest import make_user
 
 from .conftest import BERLIN, draft
@@ -295,26 +296,6 @@ def test_purge_command_reports_the_count(limited):
 
 
 # --- concurrency --------------------------------------------------------------------------------------------
-
-
-def in_own_connection(fn, *args):
-    """Run `fn` in a thread with its own database connection: its writes commit, outside the test's transaction."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = fn(*args)
-        except BaseException as exc:  # handed to the calling thread
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _committed_event():

@@ -20,10 +20,11 @@ from quartier.events.models import Event, Registration, RegistrationMessage
 from quartier.events.occurrences import date_key, occurrence_key
 from quartier.events.registration_services import availability, registration_create, registration_purge
 from quartier.organisations.models import Organisation
+from tests.concurrency import in_own_connection
 from tests.conftest import make_user
 
 from .conftest import BERLIN, draft
-from .test_registrations import START, in_own_connection, publish, register, url_for
+from .test_registrations import START, publish, register, url_for
 
 R = Registration.Status
 H = {"HTTP_HOST": "127.0.0.1"}

@@ -3,8 +3,6 @@ transaction; everything is removed afterwards): the same submission key twice at
 one Idempotency-Key sent five times at once runs the write once. Two coordinators changing the same version at
 once is tested for every request with personal data in tests/core/test_personal_version_race.py."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -12,6 +10,7 @@ from quartier.core import idempotency
 from quartier.core.models import AuditEntry, IdempotencyRecord
 from quartier.places.models import City
 from quartier.suggestions.models import Suggestion
+from tests.concurrency import in_own_connection, run_together
 
 from .conftest import submit
 
@@ -19,46 +18,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs real concurrent connections (the SQLite test database is in memory with a shared cache)",
 )
-
-
-def in_own_connection(fn):
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # handed to the calling thread
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
-def run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), [None] * len(functions)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            errors[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def _essen():
