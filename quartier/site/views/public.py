@@ -56,7 +56,7 @@ def home(request):
     city = city_or_404(request)
     return render(
         request,
-        "places/public/home.html",
+        "site/public/home.html",
         {"form": FinderForm(), "map": render_map(city), "programmes": _programmes(city)},
     )
 
@@ -69,7 +69,7 @@ def district_detail(request, number: str):
         raise Http404(_("Diesen Stadtbezirk gibt es nicht."))
     return render(
         request,
-        "places/public/district_detail.html",
+        "site/public/district_detail.html",
         {
             "district": district,
             "map": render_map(city, district_ids=[district.pk]),
@@ -88,7 +88,7 @@ def neighbourhood_detail(request, slug: str):
         raise Http404(_("Diesen Stadtteil gibt es nicht."))
     return render(
         request,
-        "places/public/neighbourhood_detail.html",
+        "site/public/neighbourhood_detail.html",
         {
             "neighbourhood": neighbourhood,
             "contacts": neighbourhood.district.contacts.all(),
@@ -103,19 +103,19 @@ def neighbourhood_detail(request, slug: str):
 @require_safe
 def imprint(request):
     city = city_or_404(request)
-    return render(request, "places/public/imprint.html", {"operator": getattr(city, "operator", None)})
+    return render(request, "site/public/imprint.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_safe
 def privacy(request):
     city = city_or_404(request)
-    return render(request, "places/public/privacy.html", {"operator": getattr(city, "operator", None)})
+    return render(request, "site/public/privacy.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_safe
 def accessibility(request):
     city = city_or_404(request)
-    return render(request, "places/public/accessibility.html", {"operator": getattr(city, "operator", None)})
+    return render(request, "site/public/accessibility.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -142,4 +142,4 @@ def accessibility_feedback(request):
             return redirect("public:accessibility")
         else:
             status = 400
-    return render(request, "places/public/accessibility_feedback.html", {"form": form}, status=status)
+    return render(request, "site/public/accessibility_feedback.html", {"form": form}, status=status)
