@@ -1,6 +1,17 @@
 """The city a request belongs to, found by host name."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from quartier.places.selectors import city_for_host
+
+
+def city_or_404(request):
+    """The city CityMiddleware found for this request; a page of every room needs one (none: 404)."""
+    city = getattr(request, "city", None)
+    if city is None:
+        raise Http404(_("Für diese Adresse ist keine Stadt eingerichtet."))
+    return city
 
 
 class CityMiddleware:

@@ -1,11 +1,17 @@
-"""The map of all Stadtteile, drawn by us as SVG from the boundaries: one keyboard-reachable link per area."""
+"""The map of all Stadtteile, drawn by us as SVG from the boundaries: one keyboard-reachable link per area.
+
+Every room's map (finder, district hub, events, offers, suggestions) is drawn by `render_map`."""
 
 from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 
 import shapely
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from shapely.geometry import shape
 
 from .models import Neighbourhood
@@ -85,3 +91,62 @@ def map_geometry(city_id: int) -> dict:
         data = {"viewbox": f"0 0 {WIDTH:.0f} {height:.0f}", "areas": areas, "revision": version}
         _cache[city_id] = (version, data)
         return data
+
+
+_MAP_CACHE: OrderedDict[tuple, str] = OrderedDict()
+_MAP_CACHE_SIZE = 512
+
+
+def render_map(
+    city,
+    *,
+    selected_ids=(),
+    district_ids=(),
+    marked_ids=None,
+    template="places/includes/map_svg.html",
+    link_base="",
+):
+    """The SVG map with the answer's Stadtteile (aria-current) and their districts highlighted.
+
+    With `marked_ids` (a collection, e.g. the Stadtteile with events) the colours no longer show the districts:
+    marked areas are dark, the others light, and the legend says so. The rendered SVG (about 50 links with
+    translated names) is kept per process for each language, place-data revision, highlight and template:
+    rendering it was most of the home page's time (bench/RESULTS.md). Other pages draw it with their own
+    `template`, whose links may start with `link_base`."""
+    data = map_geometry(city.pk)
+    selected_ids, district_ids = frozenset(selected_ids), frozenset(district_ids)
+    marked = None if marked_ids is None else frozenset(marked_ids)
+    key = (city.pk, get_language(), data["revision"], selected_ids, district_ids, marked, template, link_base)
+    svg = _MAP_CACHE.get(key)
+    if svg is None:
+        areas = [
+            {
+                **a,
+                "selected": a["id"] in selected_ids,
+                "in_district": a["district_id"] in district_ids,
+                "marked": marked is not None and a["id"] in marked,
+            }
+            for a in data["areas"]
+        ]
+        svg = render_to_string(
+            template,
+            {
+                "map": {"viewbox": data["viewbox"], "areas": areas, "marking": marked is not None},
+                "link_base": link_base,
+            },
+        )
+        _MAP_CACHE[key] = svg
+        while len(_MAP_CACHE) > _MAP_CACHE_SIZE:
+            _MAP_CACHE.popitem(last=False)
+    districts = {}
+    for a in data["areas"]:
+        districts.setdefault(a["district_ordinal"], (a["district_number"], a.get("district_name", "")))
+    return {
+        "svg": mark_safe(svg),  # noqa: S308 - rendered by our own template with autoescaping
+        "marking": marked is not None,
+        "has_selection": bool(selected_ids),
+        "has_district": bool(district_ids),
+        "districts": [
+            {"ordinal": o, "number": number, "name": name} for o, (number, name) in sorted(districts.items())
+        ],
+    }

@@ -32,8 +32,8 @@ ORGANISER = "verein@demo.quartier.example"
 # the live site's data) that show it. "ws:" pages are seen by the city administrator (who sees them all), "org:"
 # pages by a member of an organisation.
 FORM_PAGES: dict[str, list[str]] = {
-    "templates/places/includes/finder_form.html": ["/{lang}/", "/{lang}/finden/?q=Altendorf"],
-    "templates/places/public/accessibility_feedback.html": ["/{lang}/barrierefreiheit/feedback/"],
+    "places/includes/finder_form.html": ["/{lang}/", "/{lang}/finden/?q=Altendorf"],
+    "site/public/accessibility_feedback.html": ["/{lang}/barrierefreiheit/feedback/"],
     "accounts/login.html": ["/{lang}/konto/anmelden/"],
     "accounts/password_reset_form.html": ["/{lang}/konto/passwort-vergessen/"],
     "events/public/list.html": ["/{lang}/veranstaltungen/"],
@@ -71,7 +71,7 @@ FORM_PAGES: dict[str, list[str]] = {
     "accounts/workspace/person_invite.html": ["ws:/{lang}/arbeitsbereich/personen/einladen/"],
     "accounts/workspace/person_detail.html": ["ws:/{lang}/arbeitsbereich/personen/{person}/"],
     "accounts/workspace/audit_list.html": ["ws:/{lang}/arbeitsbereich/protokoll/"],
-    "templates/places/workspace/postcode_pairs.html": ["ws:/{lang}/arbeitsbereich/postleitzahlen/"],
+    "places/workspace/postcode_pairs.html": ["ws:/{lang}/arbeitsbereich/postleitzahlen/"],
     "accounts/twofactor/security.html": ["ws:/{lang}/arbeitsbereich/anmeldung-absichern/"],
     "accounts/twofactor/enrol.html": ["ws:/{lang}/konto/zweiter-faktor/einrichten/"],
 }

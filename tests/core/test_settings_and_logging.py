@@ -70,7 +70,7 @@ def test_a_500_is_our_page_and_the_log_names_no_person(client, essen, monkeypatc
     def boom(*args, **kwargs):
         raise RuntimeError("simulated failure for anna@example.org")
 
-    monkeypatch.setattr(public, "_map", boom)
+    monkeypatch.setattr(public, "render_map", boom)
     handler = logging.getLogger("django.request").handlers[0]
     stream = io.StringIO()
     monkeypatch.setattr(handler, "stream", stream)

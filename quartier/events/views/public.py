@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import listcache, ratelimit
 from quartier.core.tokens import secret_page
-from quartier.places.views.public import _map
+from quartier.places.middleware import city_or_404
+from quartier.places.svgmap import render_map
 
 from .. import registration_services as registrations
 from .. import selectors
@@ -35,16 +36,9 @@ LOOKUPS_PER_HOUR = 30
 CANCEL_URL_NAME = "public:registration_cancel"
 
 
-def _city(request):
-    city = getattr(request, "city", None)
-    if city is None:
-        raise Http404
-    return city
-
-
 @require_safe
 def event_list(request):
-    city = _city(request)
+    city = city_or_404(request)
     # Only the anonymous, cookie-free page is shared: with a session or messages the page is personal.
     if request.COOKIES:
         return _event_list(request, city)
@@ -172,7 +166,7 @@ def _json_ld(request, event: Event) -> str:
 
 @require_safe
 def event_detail(request, pk: int, slug: str):
-    city = _city(request)
+    city = city_or_404(request)
     event = selectors.public_event(city, pk)
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht."))
@@ -199,7 +193,7 @@ def event_detail(request, pk: int, slug: str):
 
 @require_safe
 def event_ics(request, pk: int, slug: str):
-    city = _city(request)
+    city = city_or_404(request)
     event = selectors.public_event(city, pk)
     if event is None:
         raise Http404
@@ -218,7 +212,7 @@ def event_ics(request, pk: int, slug: str):
 
 @require_safe
 def programme_detail(request, slug: str):
-    city = _city(request)
+    city = city_or_404(request)
     programme = selectors.public_programme(city, slug)
     if programme is None:
         raise Http404(_("Dieses Programm gibt es nicht."))
@@ -243,7 +237,7 @@ def programme_pdf(request, slug: str):
     While a render takes longer than a moment, a page says that the file is being prepared."""
     from ..pdf import programme_pdf_cached  # WeasyPrint loads only when a programme PDF is asked for
 
-    city = _city(request)
+    city = city_or_404(request)
     programme = selectors.public_programme(city, slug)
     if programme is None:
         raise Http404(_("Dieses Programm gibt es nicht."))
@@ -263,13 +257,13 @@ def programme_pdf(request, slug: str):
 def event_map(request):
     """The map view: Stadtteile with coming events highlighted (the areas lead to the Stadtteil pages); the list
     beside the map gives the counts and leads to the filtered event list, so nothing depends on the picture."""
-    city = _city(request)
+    city = city_or_404(request)
     found = selectors.event_map(city=city)
     return render(
         request,
         "events/public/map.html",
         {
-            "map": _map(city, marked_ids=[n.pk for n, _count in found.rows]),
+            "map": render_map(city, marked_ids=[n.pk for n, _count in found.rows]),
             "rows": found.rows,
             "online": found.online,
             "total": found.total,

@@ -21,7 +21,7 @@ from quartier.core import ratelimit
 from quartier.core.tokens import secret_page
 from quartier.offers import search
 from quartier.offers.models import OfferCategory
-from quartier.places.views.public import _city_or_404
+from quartier.places.middleware import city_or_404
 
 from .. import comparison, reasons, selectors, services, workflow
 from ..forms.public import FundingForm, new_form_key
@@ -146,7 +146,7 @@ def funding_new(request):
 
     URL: `public:funding_new`, `foerderberatung/`. Public.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     if request.method != "POST":
         form = FundingForm(city=city, initial=_account_initial(request.user, city))
         return _form_page(request, city, form, form_key=new_form_key())
@@ -287,7 +287,7 @@ def funding_status(request, token: str):
     URL: `public:funding_status`, `foerderberatung/status/<token>/`. Public by the secret link; a wrong or
     expired token is a 404.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     if (
         ratelimit.hit("funding-status", ratelimit.client_identity(request), window=3600)
         > STATUS_LOOKUPS_PER_HOUR

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page
+from quartier.places.middleware import city_or_404
 from quartier.places.models import Neighbourhood
-from quartier.places.views.public import _city_or_404, _map
+from quartier.places.svgmap import render_map
 
 from .. import selectors, services
 from ..forms.public import OfferFilterForm
@@ -75,7 +76,7 @@ def offer_list(request):
 
     URL: `public:offers`, `angebote/`.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     form = OfferFilterForm(request.GET or None, city=city, languages=_languages(city))
     filters = selectors.OfferFilters()
     status = 200
@@ -111,7 +112,7 @@ def offer_list(request):
             "offers": offers,
             "total": page.paginator.count,
             "page_links": _page_links(request, page),
-            "map": _map(
+            "map": render_map(
                 city,
                 selected_ids=place_ids,
                 template="offers/public/map_svg.html",
@@ -128,7 +129,7 @@ def offer_detail(request, slug: str):
 
     URL: `public:offer`, `angebote/<slug>/`. Drafts, ended and long unconfirmed offers are a 404.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     offer = (
         selectors.visible(city)
         .select_related("category", "organisation")
@@ -145,7 +146,7 @@ def offer_detail(request, slug: str):
         {
             "offer": offer,
             "places": places,
-            "map": _map(
+            "map": render_map(
                 city,
                 selected_ids=[n.pk for n in places],
                 district_ids={n.district_id for n in places},
@@ -177,7 +178,7 @@ def offer_confirm(request, token: str) -> HttpResponse:
 
     URL: `public:offer_confirm`, `angebote/bestaetigen/<token>/`. A wrong, used or expired token is a 404.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     if (
         ratelimit.hit("offer-confirm", ratelimit.client_identity(request), window=3600)
         > CONFIRM_LOOKUPS_PER_HOUR

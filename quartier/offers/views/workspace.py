@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quartier.core.permissions import requires
 from quartier.core.spreadsheet import csv_download
 from quartier.core.text import as_id
-from quartier.places.views.public import _map
+from quartier.places.svgmap import render_map
 
 from .. import permissions, selectors, services
 from ..coverage import Coverage, coverage
@@ -68,7 +68,7 @@ def offer_new(request):
 
 
 def _place_map(request, organisation, selected_ids):
-    return _map(
+    return render_map(
         request.city,
         selected_ids=selected_ids,
         template="offers/manage/map_svg.html",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page, token_hash
-from quartier.places.views.public import _city_or_404
+from quartier.places.middleware import city_or_404
 
 from .. import sections, selectors, services
 from ..forms.public import AcceptInvitationForm
@@ -37,7 +37,7 @@ def organisation(request, slug: str):
 
     URL: `public:organisation`, `organisationen/<slug>/`.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     org = selectors.public_organisation(city, slug)
     if org is None:
         raise Http404(_("Diese Organisation gibt es nicht."))

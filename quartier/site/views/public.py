@@ -17,8 +17,9 @@ from quartier.events.selectors import coming_occurrences, current_programmes
 from quartier.offers.selectors import OfferFilters, public_search
 from quartier.places import selectors as places_selectors
 from quartier.places.forms.public import AccessibilityFeedbackForm, FinderForm
+from quartier.places.middleware import city_or_404
 from quartier.places.models import Neighbourhood
-from quartier.places.views.public import _city_or_404, _map
+from quartier.places.svgmap import render_map
 from quartier.suggestions.selectors import published as published_suggestions
 
 
@@ -52,26 +53,26 @@ def _programmes(city, district=None):
 
 @require_safe
 def home(request):
-    city = _city_or_404(request)
+    city = city_or_404(request)
     return render(
         request,
-        "places/public/home.html",
-        {"form": FinderForm(), "map": _map(city), "programmes": _programmes(city)},
+        "site/public/home.html",
+        {"form": FinderForm(), "map": render_map(city), "programmes": _programmes(city)},
     )
 
 
 @require_safe
 def district_detail(request, number: str):
-    city = _city_or_404(request)
+    city = city_or_404(request)
     district = places_selectors.district_detail(city, number)
     if district is None:
         raise Http404(_("Diesen Stadtbezirk gibt es nicht."))
     return render(
         request,
-        "places/public/district_detail.html",
+        "site/public/district_detail.html",
         {
             "district": district,
-            "map": _map(city, district_ids=[district.pk]),
+            "map": render_map(city, district_ids=[district.pk]),
             "published_suggestions": list(published_suggestions(city, district=district)[:5]),
             "programmes": _programmes(city, district),
             **_coming(city, district=district),
@@ -81,17 +82,19 @@ def district_detail(request, number: str):
 
 @require_safe
 def neighbourhood_detail(request, slug: str):
-    city = _city_or_404(request)
+    city = city_or_404(request)
     neighbourhood = places_selectors.neighbourhood_detail(city, slug)
     if neighbourhood is None:
         raise Http404(_("Diesen Stadtteil gibt es nicht."))
     return render(
         request,
-        "places/public/neighbourhood_detail.html",
+        "site/public/neighbourhood_detail.html",
         {
             "neighbourhood": neighbourhood,
             "contacts": neighbourhood.district.contacts.all(),
-            "map": _map(city, selected_ids=[neighbourhood.pk], district_ids=[neighbourhood.district_id]),
+            "map": render_map(
+                city, selected_ids=[neighbourhood.pk], district_ids=[neighbourhood.district_id]
+            ),
             **_coming(city, neighbourhood=neighbourhood),
         },
     )
@@ -99,26 +102,26 @@ def neighbourhood_detail(request, slug: str):
 
 @require_safe
 def imprint(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/imprint.html", {"operator": getattr(city, "operator", None)})
+    city = city_or_404(request)
+    return render(request, "site/public/imprint.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_safe
 def privacy(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/privacy.html", {"operator": getattr(city, "operator", None)})
+    city = city_or_404(request)
+    return render(request, "site/public/privacy.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_safe
 def accessibility(request):
-    city = _city_or_404(request)
-    return render(request, "places/public/accessibility.html", {"operator": getattr(city, "operator", None)})
+    city = city_or_404(request)
+    return render(request, "site/public/accessibility.html", {"operator": getattr(city, "operator", None)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def accessibility_feedback(request):
     """The feedback channel of the accessibility statement."""
-    city = _city_or_404(request)
+    city = city_or_404(request)
     form = AccessibilityFeedbackForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -139,4 +142,4 @@ def accessibility_feedback(request):
             return redirect("public:accessibility")
         else:
             status = 400
-    return render(request, "places/public/accessibility_feedback.html", {"form": form}, status=status)
+    return render(request, "site/public/accessibility_feedback.html", {"form": form}, status=status)

@@ -29,7 +29,7 @@ def workspace_home(request):
     organisations = list(organisations_joined(request.user, request.city))
     return render(
         request,
-        "workspace/home.html",
+        "site/workspace/home.html",
         {
             "sections": sections,
             "nothing_waiting": not any(section.waiting for section in sections),

@@ -19,8 +19,9 @@ from quartier.core.text import as_id
 from quartier.core.tokens import secret_page
 from quartier.places import finder
 from quartier.places.forms.public import FinderForm
+from quartier.places.middleware import city_or_404
 from quartier.places.models import District, Neighbourhood
-from quartier.places.views.public import _city_or_404, _map
+from quartier.places.svgmap import render_map
 
 from .. import limits, selectors, services
 from ..forms.public import WHOLE_CITY, SuggestionForm, new_form_key
@@ -35,7 +36,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
 def _place_map(city, selected_id: int | None) -> dict:
     """The SVG map of the Stadtteile, each a link that preselects it in the form (cached like the home page's)."""
-    return _map(
+    return render_map(
         city,
         selected_ids=[selected_id] if selected_id else (),
         template="suggestions/public/map_svg.html",
@@ -90,7 +91,7 @@ def suggestion_new(request):
 
     URL: `public:suggestion_new`, `vorschlaege/neu/`.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     if request.method != "POST":
         initial = {"neighbourhood": WHOLE_CITY}
         slug = request.GET.get("stadtteil", "")
@@ -183,7 +184,7 @@ def suggestion_list(request):
 
     URL: `public:suggestions`, `vorschlaege/`.
     """
-    city = _city_or_404(request)
+    city = city_or_404(request)
     districts = list(District.objects.filter(city=city).only("id", "number", "name").order_by("ordinal"))
     wanted = request.GET.get("bezirk", "")
     district = next((d for d in districts if d.slug == wanted.lower()), None) if wanted else None
