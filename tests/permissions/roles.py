@@ -8,9 +8,12 @@ from django.shortcuts import resolve_url
 from quartier.accounts.models import Role
 from tests.conftest import make_user
 
-ROLES = {
-    "anonymous": None,
+# Every actor the matrices use, with their memberships in the test city ("no_role" has an account and no role;
+# an organisation's members get their organisation in the matrix that needs it).
+MEMBERSHIPS = {
+    "no_role": [],
     "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
+    "organisation_manager": [(Role.ORGANISATION_MEMBER, None)],
     "coordinator_own_district": [(Role.COORDINATOR, "III")],
     "coordinator_other_district": [(Role.COORDINATOR, "IV")],
     "fallback_team": [(Role.FALLBACK, None)],
@@ -19,23 +22,42 @@ ROLES = {
     "city_admin": [(Role.CITY_ADMIN, None)],
     "platform_admin": [],
 }
+ROLES = {
+    "anonymous": None,
+    **{
+        role: MEMBERSHIPS[role]
+        for role in (
+            "organisation_member",
+            "coordinator_own_district",
+            "coordinator_other_district",
+            "fallback_team",
+            "competence_member",
+            "central_steering",
+            "city_admin",
+            "platform_admin",
+        )
+    },
+}
 HANDLES_III = {"coordinator_own_district", "city_admin", "platform_admin"}
 HANDLES_OTHERS = {"coordinator_other_district", "fallback_team"}  # Stadtbezirk III is not theirs: 404
+
+
+def make_actor(role: str, city, *, tag: str = ""):
+    """The user acting as `role` in `city` (None for "anonymous"); `tag` keeps one matrix's e-mails its own."""
+    if role == "anonymous":
+        return None
+    return make_user(
+        f"{role.replace('_', '-')}{'-' + tag if tag else ''}@example.org",
+        roles=MEMBERSHIPS[role],
+        city=city,
+        superuser=role == "platform_admin",
+    )
 
 
 @pytest.fixture
 def people(essen):
     """One user per role (so that Stadtbezirk III has its coordinator, and the fallback team is not asked)."""
-    return {
-        role: make_user(
-            f"{role.replace('_', '-')}-demo@example.org",
-            roles=spec,
-            city=essen,
-            superuser=role == "platform_admin",
-        )
-        for role, spec in ROLES.items()
-        if spec is not None
-    }
+    return {role: make_actor(role, essen, tag="demo") for role, spec in ROLES.items() if spec is not None}
 
 
 def expect_login(response):

@@ -12,6 +12,7 @@ from quartier.accounts.models import Role
 from quartier.events.occurrences import date_key
 from quartier.site.api import api
 from tests.conftest import make_user
+from tests.permissions.roles import make_actor
 
 ROLES = [
     "anonymous",
@@ -425,21 +426,7 @@ def test_every_api_operation_has_an_entry():
 
 
 def user_for(role, essen):
-    if role == "anonymous":
-        return None
-    spec = {
-        "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
-        "coordinator_own_district": [(Role.COORDINATOR, "III")],
-        "coordinator_other_district": [(Role.COORDINATOR, "IV")],
-        "fallback_team": [(Role.FALLBACK, None)],
-        "competence_member": [(Role.COMPETENCE_MEMBER, "III")],
-        "central_steering": [(Role.CENTRAL_STEERING, None)],
-        "city_admin": [(Role.CITY_ADMIN, None)],
-        "platform_admin": [],
-    }[role]
-    return make_user(
-        f"{role.replace('_', '-')}@example.org", roles=spec, city=essen, superuser=role == "platform_admin"
-    )
+    return make_actor(role, essen)
 
 
 @pytest.fixture

@@ -19,20 +19,21 @@ from quartier.organisations.models import Organisation, OrganisationMember
 from quartier.places.models import District
 from tests.accounts.test_two_factor import code_for
 from tests.conftest import PASSWORD, make_user
+from tests.permissions.roles import make_actor
 
 H = {"HTTP_HOST": "127.0.0.1"}
 ROLES = [
     "anonymous",
-    "resident",
+    "no_role",
     "organisation_member",
     "organisation_manager",
     "coordinator_other_district",
-    "coordinator",
+    "coordinator_own_district",
     "city_admin",
     "platform_admin",
 ]
 PEOPLE_MANAGERS = {"city_admin", "platform_admin"}
-WORKSPACE = set(ROLES) - {"anonymous", "resident"}
+WORKSPACE = set(ROLES) - {"anonymous", "no_role"}
 
 
 def only(allowed: set[str]) -> tuple[dict[str, int], set[str]]:
@@ -54,23 +55,7 @@ class World:
 
 
 def user_for(role: str, essen) -> User | None:
-    if role == "anonymous":
-        return None
-    roles = {
-        "resident": [],
-        "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
-        "organisation_manager": [(Role.ORGANISATION_MEMBER, None)],
-        "coordinator_other_district": [(Role.COORDINATOR, "IV")],
-        "coordinator": [(Role.COORDINATOR, "III")],
-        "city_admin": [(Role.CITY_ADMIN, None)],
-        "platform_admin": [],
-    }[role]
-    user = make_user(
-        f"{role.replace('_', '-')}-aktion@example.org",
-        roles=roles,
-        city=essen,
-        superuser=role == "platform_admin",
-    )
+    user = make_actor(role, essen, tag="aktion")
     if role in {"organisation_member", "organisation_manager"}:
         org = Organisation.objects.create(
             city=essen, name="Aktionsverein", slug="aktionsverein", kind="association"

@@ -23,6 +23,7 @@ from quartier.places.models import District
 from tests.conftest import make_user
 from tests.events.conftest import draft
 from tests.events.test_workspace_events import event_data
+from tests.permissions.roles import make_actor
 
 H = {"HTTP_HOST": "127.0.0.1"}
 S = Event.Status
@@ -91,8 +92,6 @@ def world(essen):
 
 def user_for(role: str, world):
     essen = world["essen"]
-    if role == "anonymous":
-        return None
     if role == "organiser":
         return world["organiser"]
     if role == "other_member":
@@ -101,22 +100,7 @@ def user_for(role: str, world):
         )
         world["other"].members.create(user=user)
         return user
-    spec = {
-        "no_role": [],
-        "coordinator_own_district": [(Role.COORDINATOR, "III")],
-        "coordinator_other_district": [(Role.COORDINATOR, "IV")],
-        "fallback_team": [(Role.FALLBACK, None)],
-        "competence_member": [(Role.COMPETENCE_MEMBER, "III")],
-        "central_steering": [(Role.CENTRAL_STEERING, None)],
-        "city_admin": [(Role.CITY_ADMIN, None)],
-        "platform_admin": [],
-    }[role]
-    return make_user(
-        f"{role.replace('_', '-')}-actions@example.org",
-        roles=spec,
-        city=essen,
-        superuser=role == "platform_admin",
-    )
+    return make_actor(role, essen, tag="actions")
 
 
 def _draft(world, **fields) -> Event:

@@ -3,7 +3,7 @@ POST changes nothing (an allowed one does change something, so the comparison ca
 
 The actions act on an organisation active in Stadtbezirk III made by the `world` fixture, with a member, an open
 invitation, and an invitation for a new account (its secret link). The matrix's organisation member and manager
-belong to that organisation; "coordinator" coordinates III, "coordinator_other_district" IV.
+belong to that organisation; "coordinator_own_district" coordinates III, "coordinator_other_district" IV.
 """
 
 from dataclasses import dataclass
@@ -15,15 +15,16 @@ from quartier.organisations import services
 from quartier.organisations.models import Invitation, Organisation, OrganisationMember
 from quartier.places.models import District
 from tests.conftest import PASSWORD, make_user
+from tests.permissions.roles import make_actor
 
 H = {"HTTP_HOST": "127.0.0.1"}
 ROLES = [
     "anonymous",
-    "resident",
+    "no_role",
     "organisation_member",
     "organisation_manager",
     "coordinator_other_district",
-    "coordinator",
+    "coordinator_own_district",
     "city_admin",
     "platform_admin",
 ]
@@ -75,23 +76,7 @@ def world(essen) -> World:
 
 
 def user_for(role: str, essen, world: World) -> User | None:
-    if role == "anonymous":
-        return None
-    roles = {
-        "resident": [],
-        "organisation_member": [(Role.ORGANISATION_MEMBER, None)],
-        "organisation_manager": [(Role.ORGANISATION_MEMBER, None)],
-        "coordinator_other_district": [(Role.COORDINATOR, "IV")],
-        "coordinator": [(Role.COORDINATOR, "III")],
-        "city_admin": [(Role.CITY_ADMIN, None)],
-        "platform_admin": [],
-    }[role]
-    user = make_user(
-        f"{role.replace('_', '-')}-org-aktion@example.org",
-        roles=roles,
-        city=essen,
-        superuser=role == "platform_admin",
-    )
+    user = make_actor(role, essen, tag="org-aktion")
     if role in {"organisation_member", "organisation_manager"}:
         OrganisationMember.objects.create(
             organisation=world.organisation,
@@ -130,7 +115,7 @@ ACTIONS = {
     "create an organisation": (
         "/de/arbeitsbereich/organisationen/neu/",
         lambda w, essen: {"name": "Neuer Verein", "kind": "association", "districts": [_iii(essen)]},
-        expect({"coordinator", "city_admin", "platform_admin"}, coordinator_other_district=400),
+        expect({"coordinator_own_district", "city_admin", "platform_admin"}, coordinator_other_district=400),
     ),
     # The organisation's data: those who manage it and those who act for it; others do not see it (404).
     "edit the organisation": (
@@ -142,7 +127,13 @@ ACTIONS = {
             "districts": [_iii(essen)],
         },
         expect(
-            {"organisation_member", "organisation_manager", "coordinator", "city_admin", "platform_admin"},
+            {
+                "organisation_member",
+                "organisation_manager",
+                "coordinator_own_district",
+                "city_admin",
+                "platform_admin",
+            },
             coordinator_other_district=404,
         ),
     ),
