@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,11 +11,22 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate, schema_bytes
+from quartier.core.api import (
+    ErrorOut,
+    PageParams,
+    error,
+    json_bytes,
+    json_response,
+    media_type,
+    paginate,
+    schema_bytes,
+)
 
 from . import finder, selectors
 from .finder import Outcome
 from .models import City
+
+GEOJSON = "application/geo+json"
 
 router = Router(tags=["places"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
@@ -94,6 +107,54 @@ class DistrictList(Schema):
     items: list[DistrictOut]
     count: int
     next: str | None
+
+
+class GeoPolygon(Schema):
+    """RFC 7946 Polygon: rings of [longitude, latitude] positions in WGS 84."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]]
+
+
+class GeoMultiPolygon(Schema):
+    """RFC 7946 MultiPolygon: polygons of rings of [longitude, latitude] positions in WGS 84."""
+
+    type: Literal["MultiPolygon"]
+    coordinates: list[list[list[list[float]]]]
+
+
+class NeighbourhoodFeatureProperties(Schema):
+    number: int | None
+    name: str
+    slug: str
+    alternative_names: list[str]
+    district: str = Field(description="The district's number (roman numeral)")
+    postcodes: list[str]
+    population: int | None
+    population_date: str | None
+    area_km2: float | None
+    url: str
+
+
+class NeighbourhoodFeature(Schema):
+    type: Literal["Feature"]
+    id: int | None
+    geometry: Annotated[GeoPolygon | GeoMultiPolygon, Field(discriminator="type")] | None
+    properties: NeighbourhoodFeatureProperties
+
+
+class GeoLicence(Schema):
+    """Licence and attribution of the boundaries (a foreign member of the FeatureCollection)."""
+
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+class NeighbourhoodFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    properties: GeoLicence
+    features: list[NeighbourhoodFeature]
 
 
 class CityOut(Schema):
@@ -203,26 +264,8 @@ def neighbourhood_list(request: HttpRequest, city_slug: str, params: Query[Neigh
 
 @router.get(
     "/cities/{city_slug}/neighbourhoods.geojson",
-    response={404: ErrorOut},
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "OK",
-                "content": {
-                    "application/geo+json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["type", "features"],
-                            "properties": {
-                                "type": {"const": "FeatureCollection"},
-                                "features": {"type": "array"},
-                            },
-                        }
-                    }
-                },
-            }
-        }
-    },
+    response={200: NeighbourhoodFeatureCollection, 404: ErrorOut},
+    openapi_extra=media_type(200, GEOJSON, NeighbourhoodFeatureCollection),
     summary="Neighbourhood boundaries as an RFC 7946 FeatureCollection",
 )
 def neighbourhood_geojson(request: HttpRequest, city_slug: str):
@@ -246,7 +289,9 @@ def neighbourhood_geojson(request: HttpRequest, city_slug: str):
         },
         "features": features,
     }
-    return json_response(request, collection, content_type="application/geo+json")
+    return json_response(
+        request, schema_bytes(NeighbourhoodFeatureCollection, collection), content_type=GEOJSON
+    )
 
 
 _NOT_FOUND_DETAIL = {

@@ -136,6 +136,21 @@ def world(client, essen, events, coordinator_iii):  # noqa: F811  (the events fi
     return calls
 
 
+def _documented_schema(doc: dict, answer: dict, response) -> dict | None:
+    """The JSON schema documented for the media type the answer was sent as; None for a non-JSON answer
+    (the iCalendar feed). A JSON answer whose media type is not documented fails."""
+    media_type = response["Content-Type"].split(";")[0].strip()
+    if not media_type.endswith("json"):
+        return None
+    assert media_type in answer.get("content", {}), (media_type, sorted(answer.get("content", {})))
+    return {**answer["content"][media_type]["schema"], "components": doc["components"]}
+
+
+def _errors(schema: dict, body) -> list[str]:
+    validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+    return [e.message for e in validator.iter_errors(body)]
+
+
 def test_every_operation_answers_its_documented_schema(world):
     """The calls run in the fixture's order (assign, note, close, publish build on each other)."""
     doc = api.get_openapi_schema()
@@ -149,17 +164,39 @@ def test_every_operation_answers_its_documented_schema(world):
     for (method, path), call in world.items():
         response = call()
         assert response.status_code in {200, 201}, (method, path, response.content[:300])
-        answer = documented[(method, path)][response.status_code]
-        schema = answer.get("content", {}).get("application/json", {}).get("schema")
-        if schema is None:  # a feed (iCalendar, GeoJSON): no JSON schema documented
+        schema = _documented_schema(doc, documented[(method, path)][response.status_code], response)
+        if schema is None:  # the iCalendar feed: text/calendar, no JSON schema
             continue
-        validator = jsonschema_rs.validator_for(
-            {**schema, "components": doc["components"]}, validate_formats=True
-        )
-        errors = [e.message for e in validator.iter_errors(response.json())]
+        errors = _errors(schema, response.json())
         assert not errors, (method, path, errors[:3])
         checked += 1
-    assert checked == len(world) - 2  # all but the iCalendar and GeoJSON feeds
+    assert checked == len(world) - 1  # all but the iCalendar feed
+
+
+def test_geojson_is_documented_as_geojson_and_a_wrong_feature_fails(client, essen):
+    """The GeoJSON answer is checked against its own schema, not waved through: a feature without its
+    geometry, a position that is not a number or a wrong type does not match."""
+    doc = api.get_openapi_schema()
+    operation = doc["paths"][f"{PREFIX}/cities/{{city_slug}}/neighbourhoods.geojson"]["get"]
+    assert set(operation["responses"][200]["content"]) == {"application/geo+json"}
+    response = client.get(f"{CITY}/neighbourhoods.geojson")
+    schema = _documented_schema(doc, operation["responses"][200], response)
+    body = response.json()
+    assert _errors(schema, body) == []
+    feature = body["features"][0]
+    wrong = [
+        {**body, "type": "Feature"},
+        {**body, "features": [{k: v for k, v in feature.items() if k != "geometry"}]},
+        {
+            **body,
+            "features": [{**feature, "geometry": {"type": "MultiPolygon", "coordinates": [[["7", "51"]]]}}],
+        },
+        {**body, "features": [{**feature, "geometry": {"type": "Point", "coordinates": [7.0, 51.4]}}]},
+        {**body, "features": [{**feature, "properties": {**feature["properties"], "district": 3}}]},
+        {k: v for k, v in body.items() if k != "properties"},
+    ]
+    for i, bad in enumerate(wrong):
+        assert _errors(schema, bad), i
 
 
 def _models(annotation, seen):
