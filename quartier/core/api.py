@@ -42,6 +42,13 @@ def schema_bytes(schema: type[Schema], payload: Any) -> bytes:
     return json_bytes(schema.model_validate(payload).model_dump(mode="json", by_alias=True))
 
 
+def media_type(status: int, content_type: str, schema: type[Schema]) -> dict:
+    """`openapi_extra` for an answer through `schema` sent as another JSON media type than application/json
+    (GeoJSON): the API's OpenAPI document then names only that media type for the status."""
+    ref = {"$ref": f"#/components/schemas/{schema.__name__}"}
+    return {"responses": {status: {"content": {content_type: {"schema": ref}}}}}
+
+
 def json_response(
     request: HttpRequest,
     payload: Any,

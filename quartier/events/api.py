@@ -310,20 +310,20 @@ def _item(e: dict, start: datetime, end: datetime, url_for: EventUrls) -> dict:
 
 
 @router.get(
-    "/cities/{city}/events",
+    "/cities/{city_slug}/events",
     response={200: EventList, 404: ErrorOut, 422: dict},
     summary="Event occurrences in [from, to) (default: the next 365 days), filtered",
 )
-def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
-    city_id = places.city_id_for_slug(city)
+def event_list(request: HttpRequest, city_slug: str, params: Query[EventQuery]):
+    city_id = places.city_id_for_slug(city_slug)
     if city_id is None:
         return error(request, 404, "This city is not served here.")
 
     def build() -> bytes:
-        c = places.city_by_slug(city)
-        if c is None:  # removed a moment ago
+        city = places.city_by_slug(city_slug)
+        if city is None:  # removed a moment ago
             raise Http404
-        rows = selectors.occurrence_rows(city=c, filters=filters_from(c, params))
+        rows = selectors.occurrence_rows(city=city, filters=filters_from(city, params))
         values = rows.values("start", "end", *(f"event__{name}" for name in ITEM_VALUES))
         page = paginate(request, values, params, count=rows.count())
         url_for = EventUrls(request)
@@ -340,7 +340,7 @@ def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
 
 
 @router.get(
-    "/cities/{city}/events.ics",
+    "/cities/{city_slug}/events.ics",
     response={404: ErrorOut, 422: dict},
     openapi_extra={
         "responses": {
@@ -351,15 +351,15 @@ def event_list(request: HttpRequest, city: str, params: Query[EventQuery]):
     description=f"Each event once, with its recurrence rule and exceptions; at most {FEED_LIMIT:,} events, "
     "the earliest first: narrow the filters for more.",
 )
-def event_feed(request: HttpRequest, city: str, params: Query[EventQuery]):
-    c = places.city_by_slug(city)
-    if c is None:
+def event_feed(request: HttpRequest, city_slug: str, params: Query[EventQuery]):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     urls = EventUrls(request)
-    events = list(selectors.feed_events(city=c, filters=filters_from(c, params))[:FEED_LIMIT])
+    events = list(selectors.feed_events(city=city, filters=filters_from(city, params))[:FEED_LIMIT])
     body = calendar_for(
         events,
-        name=f"{c.name}: Veranstaltungen",
+        name=f"{city.name}: Veranstaltungen",
         url_for=lambda e: urls(e.pk, e.slug),
         host=request.get_host().split(":")[0],
     )
@@ -369,13 +369,13 @@ def event_feed(request: HttpRequest, city: str, params: Query[EventQuery]):
 
 
 @router.get(
-    "/cities/{city}/events/{event_id}",
+    "/cities/{city_slug}/events/{event_id}",
     response={200: EventOut, 404: ErrorOut},
     summary="One event (its first occurrence)",
 )
-def event_detail(request: HttpRequest, city: str, event_id: int):
-    c = places.city_by_slug(city)
-    event = selectors.public_event(c, event_id) if c else None
+def event_detail(request: HttpRequest, city_slug: str, event_id: int):
+    city = places.city_by_slug(city_slug)
+    event = selectors.public_event(city, event_id) if city else None
     if event is None:
         return error(request, 404, "No such event.")
     item = through(EventOut, Occurrence(event, event.start, event.end), request)
@@ -383,14 +383,14 @@ def event_detail(request: HttpRequest, city: str, event_id: int):
 
 
 @router.get(
-    "/cities/{city}/programmes",
+    "/cities/{city_slug}/programmes",
     response={200: ProgrammeList, 404: ErrorOut},
     summary="Programmes (series of events)",
 )
-def programme_list(request: HttpRequest, city: str, params: Query[PageParams]):
-    c = places.city_by_slug(city)
-    if c is None:
+def programme_list(request: HttpRequest, city_slug: str, params: Query[PageParams]):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
-    programmes = list(selectors.public_programmes(c))
+    programmes = list(selectors.public_programmes(city))
     page = through(ProgrammeList, paginate(request, programmes, params), request)
     return json_response(request, page, cache_seconds=60)

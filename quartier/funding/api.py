@@ -207,23 +207,23 @@ def status_path(token: str) -> str:
 
 
 @router.post(
-    "/cities/{city}/funding/similar",
+    "/cities/{city_slug}/funding/similar",
     response={200: FundingSimilarOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
     summary="What already exists like a project idea: offers and upcoming events in its Stadtteile, and gaps",
     description="Ranked best first, each with its reasons (shared words, same topic, target group, category, "
     "language). Stores nothing.",
 )
-def similar(request: HttpRequest, city: str, payload: FundingIdeaIn):
-    c = places.city_by_slug(city)
-    if c is None:
+def similar(request: HttpRequest, city_slug: str, payload: FundingIdeaIn):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     if _limited(request, "funding-similar", settings.FUNDING_SIMILAR_RATE_LIMIT):
         return error(request, 429, "Too many comparisons from this address; please try again later.")
     body = comparison.compare(
-        c,
+        city,
         title=payload.title,
         description=payload.description,
-        neighbourhoods=_places(c, payload.neighbourhoods),
+        neighbourhoods=_places(city, payload.neighbourhoods),
         target_groups=[t.value for t in payload.target_groups],
         request=request,
     )
@@ -231,7 +231,7 @@ def similar(request: HttpRequest, city: str, payload: FundingIdeaIn):
 
 
 @router.post(
-    "/cities/{city}/funding/consultations",
+    "/cities/{city_slug}/funding/consultations",
     response={
         200: FundingConsultationSubmittedOut,
         201: FundingConsultationSubmittedOut,
@@ -247,15 +247,15 @@ def similar(request: HttpRequest, city: str, payload: FundingIdeaIn):
 )
 def consultation_submit(
     request: HttpRequest,
-    city: str,
+    city_slug: str,
     payload: FundingConsultationIn,
     idempotency_key: str | None = idempotency.HEADER,
 ):
-    c = places.city_by_slug(city)
-    if c is None:
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     once = idempotency.Submission(
-        scope=f"funding:{c.pk}", key=idempotency_key, body=payload.model_dump(mode="json")
+        scope=f"funding:{city.pk}", key=idempotency_key, body=payload.model_dump(mode="json")
     )
     try:
         earlier = once.earlier()
@@ -263,13 +263,13 @@ def consultation_submit(
             return Answer(*earlier)
         if _limited(request, "funding-request", settings.SUGGESTION_RATE_LIMIT):
             return error(request, 429, "Too many requests from this address; please try again later.")
-        programmes = list(selectors.programmes_by_id(c, payload.programmes))
+        programmes = list(selectors.programmes_by_id(city, payload.programmes))
         if len(programmes) != len(set(payload.programmes)):
             raise _invalid("programmes", "unknown programme")
         data = services.Request(
             title=payload.title,
             description=payload.description,
-            neighbourhoods=_places(c, payload.neighbourhoods),
+            neighbourhoods=_places(city, payload.neighbourhoods),
             target_groups=[t.value for t in payload.target_groups],
             period_start=payload.period_start,
             period_end=payload.period_end,
@@ -285,7 +285,7 @@ def consultation_submit(
         def action() -> tuple[int, dict]:
             try:
                 consultation, token, _created = services.consultation_submit(
-                    city=c,
+                    city=city,
                     request=data,
                     submission_key=once.submission_key,
                     status_url_for=lambda t: request.build_absolute_uri(status_path(t)),
@@ -330,22 +330,22 @@ def _status_body(consultation: FundingConsultation) -> dict:
     }
 
 
-def _by_token(request, city: str, token: str):
+def _by_token(request, city_slug: str, token: str):
     if _limited(request, "funding-status", STATUS_LOOKUPS_PER_HOUR):
         return None, error(request, 429, "Too many lookups from this address; please try again later.")
     found = selectors.by_status_token(token)
-    if found is None or found.city.slug != city:
+    if found is None or found.city.slug != city_slug:
         return None, error(request, 404, "No consultation with this link, or the link has expired.")
     return found, None
 
 
 @router.get(
-    "/cities/{city}/funding/consultations/status/{token}",
+    "/cities/{city_slug}/funding/consultations/status/{token}",
     response={200: FundingConsultationStatusOut, 404: ErrorOut, 429: ErrorOut},
     summary="The status of one request, by the secret token of its status link",
 )
-def consultation_status(request: HttpRequest, city: str, token: str):
-    found, refused = _by_token(request, city, token)
+def consultation_status(request: HttpRequest, city_slug: str, token: str):
+    found, refused = _by_token(request, city_slug, token)
     response = refused or schema_response(
         request, FundingConsultationStatusOut, _status_body(found), cache_seconds=None
     )
@@ -354,12 +354,12 @@ def consultation_status(request: HttpRequest, city: str, token: str):
 
 
 @router.post(
-    "/cities/{city}/funding/consultations/status/{token}/appointment",
+    "/cities/{city_slug}/funding/consultations/status/{token}/appointment",
     response={200: FundingConsultationStatusOut, 404: ErrorOut, 422: dict, 429: ErrorOut},
     summary="Pick one of the proposed times (by the secret token)",
 )
-def consultation_choose(request: HttpRequest, city: str, token: str, payload: FundingSlotChoiceIn):
-    found, refused = _by_token(request, city, token)
+def consultation_choose(request: HttpRequest, city_slug: str, token: str, payload: FundingSlotChoiceIn):
+    found, refused = _by_token(request, city_slug, token)
     if refused is None:
         try:
             found = services.choose_slot(consultation=found, slot_id=payload.slot_id)
@@ -373,13 +373,13 @@ def consultation_choose(request: HttpRequest, city: str, token: str, payload: Fu
 
 
 @router.get(
-    "/cities/{city}/funding/programmes",
+    "/cities/{city_slug}/funding/programmes",
     response={200: FundingProgrammeList, 404: ErrorOut},
     summary="Funding programmes with their coming deadlines",
 )
-def programme_list(request: HttpRequest, city: str):
-    c = places.city_by_slug(city)
-    if c is None:
+def programme_list(request: HttpRequest, city_slug: str):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     today = timezone.localdate()
     items = [
@@ -392,7 +392,7 @@ def programme_list(request: HttpRequest, city: str):
             "link": p.link,
             "deadlines": [d.date for d in p.deadlines.all() if d.date >= today],
         }
-        for p in selectors.programmes(c).prefetch_related("deadlines")
+        for p in selectors.programmes(city).prefetch_related("deadlines")
     ]
     page = {"items": items, "count": len(items), "next": None}
     return schema_response(request, FundingProgrammeList, page, cache_seconds=300)

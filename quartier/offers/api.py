@@ -239,21 +239,21 @@ def _item(row: dict, places_: list[dict], url_for: Urls) -> dict:
 
 
 @router.get(
-    "/cities/{city}/offers",
+    "/cities/{city_slug}/offers",
     response={200: OfferList, 404: ErrorOut, 422: dict},
     summary="Offers (regular activities and services), searched and filtered",
     description="Only listed offers: published and confirmed by their organisation within the last 15 months. "
     "With `q`, best matches first; else by title. An offer for the whole city is in every Stadtteil.",
 )
-def offer_list(request: HttpRequest, city: str, params: Query[OfferQuery]):
-    city_id = places.city_id_for_slug(city)
+def offer_list(request: HttpRequest, city_slug: str, params: Query[OfferQuery]):
+    city_id = places.city_id_for_slug(city_slug)
     if city_id is None:
         return error(request, 404, "This city is not served here.")
-    c = places.city_by_slug(city)
-    filters = filters_from(c, params)
+    city = places.city_by_slug(city_slug)
+    filters = filters_from(city, params)
 
     def build() -> bytes:
-        qs = selectors.public_search(c, filters)
+        qs = selectors.public_search(city, filters)
         page = paginate(request, qs.values(*ITEM_VALUES), params, count=qs.count())
         rows = list(page["items"])
         where = _places_of([r["id"] for r in rows])
@@ -267,16 +267,16 @@ def offer_list(request: HttpRequest, city: str, params: Query[OfferQuery]):
 
 
 @router.get(
-    "/cities/{city}/offers/{offer_id}",
+    "/cities/{city_slug}/offers/{offer_id}",
     response={200: OfferDetail, 404: ErrorOut},
     summary="One listed offer",
 )
-def offer_detail(request: HttpRequest, city: str, offer_id: int):
-    c = places.city_by_slug(city)
-    if c is None:
+def offer_detail(request: HttpRequest, city_slug: str, offer_id: int):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     offer = (
-        selectors.visible(c)
+        selectors.visible(city)
         .select_related("category", "organisation")
         .filter(pk=offer_id)
         .values(
@@ -319,16 +319,16 @@ def offer_detail(request: HttpRequest, city: str, offer_id: int):
 
 
 @router.get(
-    "/cities/{city}/offer-categories",
+    "/cities/{city_slug}/offer-categories",
     response={200: OfferCategoryList, 404: ErrorOut},
     summary="The categories of offers (slugs for the `category` filter)",
 )
-def category_list(request: HttpRequest, city: str):
-    c = places.city_by_slug(city)
-    if c is None:
+def category_list(request: HttpRequest, city_slug: str):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     items = list(
-        OfferCategory.objects.filter(city=c, is_active=True)
+        OfferCategory.objects.filter(city=city, is_active=True)
         .order_by("ordinal", "name")
         .values("slug", "name")
     )

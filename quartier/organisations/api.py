@@ -133,20 +133,20 @@ def _organisation_rows(city, rows: list[dict], request: HttpRequest) -> list[dic
 
 
 @router.get(
-    "/cities/{city}/organisations",
+    "/cities/{city_slug}/organisations",
     response={200: OrganisationList, 404: ErrorOut, 422: dict},
     summary="Organisations (associations, institutions, offices) with the number of their listed offers",
 )
-def organisation_list(request: HttpRequest, city: str, params: Query[OrganisationQuery]):
-    city_id = places.city_id_for_slug(city)
+def organisation_list(request: HttpRequest, city_slug: str, params: Query[OrganisationQuery]):
+    city_id = places.city_id_for_slug(city_slug)
     if city_id is None:
         return error(request, 404, "This city is not served here.")
-    c = places.city_by_slug(city)
-    qs = _organisations(c, params)
+    city = places.city_by_slug(city_slug)
+    qs = _organisations(city, params)
 
     def build() -> bytes:
         page = paginate(request, qs.values("id", "slug", "name", "kind"), params, count=qs.count())
-        page["items"] = _organisation_rows(c, list(page["items"]), request)
+        page["items"] = _organisation_rows(city, list(page["items"]), request)
         return schema_bytes(OrganisationList, page)
 
     parts = (
@@ -160,16 +160,16 @@ def organisation_list(request: HttpRequest, city: str, params: Query[Organisatio
 
 
 @router.get(
-    "/cities/{city}/organisations/{organisation_id}",
+    "/cities/{city_slug}/organisations/{organisation_id}",
     response={200: OrganisationDetail, 404: ErrorOut},
     summary="One organisation with its public contact",
 )
-def organisation_detail(request: HttpRequest, city: str, organisation_id: int):
-    c = places.city_by_slug(city)
-    if c is None:
+def organisation_detail(request: HttpRequest, city_slug: str, organisation_id: int):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     row = (
-        Organisation.objects.filter(city=c, pk=organisation_id)
+        Organisation.objects.filter(city=city, pk=organisation_id)
         .values("id", "slug", "name", "kind", "description", "contact_name", "email", "phone", "website")
         .first()
         if 0 < organisation_id < 2**63
@@ -177,5 +177,5 @@ def organisation_detail(request: HttpRequest, city: str, organisation_id: int):
     )
     if row is None:
         return error(request, 404, "No organisation with this id.")
-    body = schema_bytes(OrganisationDetail, _organisation_rows(c, [row], request)[0])
+    body = schema_bytes(OrganisationDetail, _organisation_rows(city, [row], request)[0])
     return json_response(request, body, cache_seconds=60)

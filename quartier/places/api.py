@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,11 +11,22 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
-from quartier.core.api import ErrorOut, PageParams, error, json_bytes, json_response, paginate, schema_bytes
+from quartier.core.api import (
+    ErrorOut,
+    PageParams,
+    error,
+    json_bytes,
+    json_response,
+    media_type,
+    paginate,
+    schema_bytes,
+)
 
 from . import finder, selectors
 from .finder import Outcome
 from .models import City
+
+GEOJSON = "application/geo+json"
 
 router = Router(tags=["places"])
 routers = [router]  # composed into /api/v1/ by quartier/site/api.py
@@ -96,6 +109,54 @@ class DistrictList(Schema):
     next: str | None
 
 
+class GeoPolygon(Schema):
+    """RFC 7946 Polygon: rings of [longitude, latitude] positions in WGS 84."""
+
+    type: Literal["Polygon"]
+    coordinates: list[list[list[float]]]
+
+
+class GeoMultiPolygon(Schema):
+    """RFC 7946 MultiPolygon: polygons of rings of [longitude, latitude] positions in WGS 84."""
+
+    type: Literal["MultiPolygon"]
+    coordinates: list[list[list[list[float]]]]
+
+
+class NeighbourhoodFeatureProperties(Schema):
+    number: int | None
+    name: str
+    slug: str
+    alternative_names: list[str]
+    district: str = Field(description="The district's number (roman numeral)")
+    postcodes: list[str]
+    population: int | None
+    population_date: str | None
+    area_km2: float | None
+    url: str
+
+
+class NeighbourhoodFeature(Schema):
+    type: Literal["Feature"]
+    id: int | None
+    geometry: Annotated[GeoPolygon | GeoMultiPolygon, Field(discriminator="type")] | None
+    properties: NeighbourhoodFeatureProperties
+
+
+class GeoLicence(Schema):
+    """Licence and attribution of the boundaries (a foreign member of the FeatureCollection)."""
+
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+class NeighbourhoodFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    properties: GeoLicence
+    features: list[NeighbourhoodFeature]
+
+
 class CityOut(Schema):
     slug: str
     name: str
@@ -138,13 +199,13 @@ def city_list(request: HttpRequest, params: Query[PageParams]):
 
 
 @router.get(
-    "/cities/{city}/districts",
+    "/cities/{city_slug}/districts",
     response={200: DistrictList, 404: ErrorOut},
     summary="All districts with their neighbourhoods and contacts",
 )
-def district_list(request: HttpRequest, city: str, params: Query[PageParams]):
-    c = _city(city)
-    if c is None:
+def district_list(request: HttpRequest, city_slug: str, params: Query[PageParams]):
+    city = _city(city_slug)
+    if city is None:
         return error(request, 404, _("Diese Stadt gibt es hier nicht."))
     items = [
         {
@@ -154,15 +215,15 @@ def district_list(request: HttpRequest, city: str, params: Query[PageParams]):
             "neighbourhoods": [{"number": n.number, "name": n.name} for n in d.neighbourhoods.all()],
             "contacts": [_contact_out(contact) for contact in d.contacts.all()],
         }
-        for d in selectors.districts_with_places(c)
+        for d in selectors.districts_with_places(city)
     ]
     return json_response(request, schema_bytes(DistrictList, paginate(request, items, params)))
 
 
-def _neighbourhood_items(request: HttpRequest, c, q: str | None) -> list[dict]:
-    rows = list(selectors.neighbourhoods_with_postcodes(c))
+def _neighbourhood_items(request: HttpRequest, city, q: str | None) -> list[dict]:
+    rows = list(selectors.neighbourhoods_with_postcodes(city))
     if q:
-        result = finder.lookup_text(c.pk, q)
+        result = finder.lookup_text(city.pk, q)
         wanted = [p.id for p in result.places]
         by_id = {n.id: n for n in rows}
         rows = [by_id[i] for i in wanted if i in by_id]
@@ -185,56 +246,40 @@ def _neighbourhood_items(request: HttpRequest, c, q: str | None) -> list[dict]:
 
 
 @router.get(
-    "/cities/{city}/neighbourhoods",
+    "/cities/{city_slug}/neighbourhoods",
     response={200: NeighbourhoodList, 404: ErrorOut, 422: dict},
     summary="Neighbourhoods (Stadtteile), optionally matching ?q= like the finder",
 )
-def neighbourhood_list(request: HttpRequest, city: str, params: Query[NeighbourhoodQuery]):
-    c = _city(city)
-    if c is None:
+def neighbourhood_list(request: HttpRequest, city_slug: str, params: Query[NeighbourhoodQuery]):
+    city = _city(city_slug)
+    if city is None:
         return error(request, 404, _("Diese Stadt gibt es hier nicht."))
     if params.q is not None and not params.q.strip():
         raise ValidationError([{"loc": ["query", "q"], "msg": "must not be empty", "type": "value_error"}])
-    items = _neighbourhood_items(request, c, params.q)
+    items = _neighbourhood_items(request, city, params.q)
     for item in items:
         item.pop("_boundary")
     return json_response(request, schema_bytes(NeighbourhoodList, paginate(request, items, params)))
 
 
 @router.get(
-    "/cities/{city}/neighbourhoods.geojson",
-    response={404: ErrorOut},
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "OK",
-                "content": {
-                    "application/geo+json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["type", "features"],
-                            "properties": {
-                                "type": {"const": "FeatureCollection"},
-                                "features": {"type": "array"},
-                            },
-                        }
-                    }
-                },
-            }
-        }
-    },
+    "/cities/{city_slug}/neighbourhoods.geojson",
+    response={200: NeighbourhoodFeatureCollection, 404: ErrorOut},
+    openapi_extra=media_type(200, GEOJSON, NeighbourhoodFeatureCollection),
     summary="Neighbourhood boundaries as an RFC 7946 FeatureCollection",
 )
-def neighbourhood_geojson(request: HttpRequest, city: str):
-    c = _city(city)
-    if c is None:
+def neighbourhood_geojson(request: HttpRequest, city_slug: str):
+    city = _city(city_slug)
+    if city is None:
         return error(request, 404, _("Diese Stadt gibt es hier nicht."))
     features = []
-    for item in _neighbourhood_items(request, c, None):
+    for item in _neighbourhood_items(request, city, None):
         geometry = item.pop("_boundary")
         item["district"] = item["district"]["number"]
         features.append({"type": "Feature", "id": item["number"], "geometry": geometry, "properties": item})
-    sources = [a for a in c.attributions if "stadtteile.geojson" in a.get("files", [])] or c.attributions
+    sources = [
+        a for a in city.attributions if "stadtteile.geojson" in a.get("files", [])
+    ] or city.attributions
     collection = {
         "type": "FeatureCollection",
         "properties": {
@@ -244,7 +289,9 @@ def neighbourhood_geojson(request: HttpRequest, city: str):
         },
         "features": features,
     }
-    return json_response(request, collection, content_type="application/geo+json")
+    return json_response(
+        request, schema_bytes(NeighbourhoodFeatureCollection, collection), content_type=GEOJSON
+    )
 
 
 _NOT_FOUND_DETAIL = {
@@ -257,11 +304,11 @@ _NOT_FOUND_DETAIL = {
 
 
 @router.get(
-    "/cities/{city}/lookup",
+    "/cities/{city_slug}/lookup",
     response={200: LookupOut, 404: ErrorOut, 422: dict},
     summary="Find the neighbourhood, district and contacts for a name, a postcode or a point",
 )
-def lookup(request: HttpRequest, city: str, params: Query[LookupQuery]):
+def lookup(request: HttpRequest, city_slug: str, params: Query[LookupQuery]):
     has_point = params.lat is not None or params.lon is not None
     if has_point and (params.lat is None or params.lon is None):
         raise ValidationError(
@@ -281,7 +328,7 @@ def lookup(request: HttpRequest, city: str, params: Query[LookupQuery]):
         raise ValidationError(
             [{"loc": ["query", "q"], "msg": "q or lat and lon are required", "type": "missing"}]
         )
-    city_id = selectors.city_id_for_slug(city)
+    city_id = selectors.city_id_for_slug(city_slug)
     if city_id is None:
         return error(request, 404, "This city is not served here.")
     try:

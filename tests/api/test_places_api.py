@@ -208,12 +208,12 @@ def test_openapi_documents_every_operation(client, essen):
     assert spec["openapi"].startswith("3.")
     paths = spec["paths"]
     for path in [
-        "/api/v1/cities/{city}/districts",
-        "/api/v1/cities/{city}/neighbourhoods",
-        "/api/v1/cities/{city}/neighbourhoods.geojson",
-        "/api/v1/cities/{city}/lookup",
+        "/api/v1/cities/{city_slug}/districts",
+        "/api/v1/cities/{city_slug}/neighbourhoods",
+        "/api/v1/cities/{city_slug}/neighbourhoods.geojson",
+        "/api/v1/cities/{city_slug}/lookup",
     ]:
         assert path in paths, path
-    lookup = paths["/api/v1/cities/{city}/lookup"]["get"]
+    lookup = paths["/api/v1/cities/{city_slug}/lookup"]["get"]
     assert {"200", "404", "422"} <= set(lookup["responses"])
     assert get(client, "/api/v1/docs").status_code == 200

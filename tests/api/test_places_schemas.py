@@ -1,4 +1,4 @@
-"""Every JSON answer of the places API is its declared response schema's output, byte for byte; the lookup's
+"""Every JSON answer of the places API (GeoJSON too) is its declared response schema's output, byte for byte; the lookup's
 fast path (serialised without the schema, for its throughput) gives the same bytes as LookupOut would."""
 
 import json
@@ -6,7 +6,13 @@ import json
 import pytest
 
 from quartier.core.api import schema_bytes
-from quartier.places.api import CityList, DistrictList, LookupOut, NeighbourhoodList
+from quartier.places.api import (
+    CityList,
+    DistrictList,
+    LookupOut,
+    NeighbourhoodFeatureCollection,
+    NeighbourhoodList,
+)
 
 URL = "/api/v1/cities"
 
@@ -30,6 +36,17 @@ def _is_schema_output(client, url, schema):
 )
 def test_list_answers_are_schema_output(client, essen, path, schema):
     assert _is_schema_output(client, URL + path, schema)["items"]
+
+
+def test_geojson_answer_is_schema_output(client, essen):
+    assert (
+        len(
+            _is_schema_output(client, f"{URL}/essen/neighbourhoods.geojson", NeighbourhoodFeatureCollection)[
+                "features"
+            ]
+        )
+        == 50
+    )
 
 
 @pytest.mark.parametrize(

@@ -71,37 +71,39 @@ def world(client, essen, events, coordinator_iii):  # noqa: F811  (the events fi
     staff = f"{CITY}/inbox/suggestions/{suggestion.pk}"
     calls = {
         ("get", "/cities"): lambda: client.get(f"{PREFIX}/cities"),
-        ("get", "/cities/{city}/districts"): lambda: client.get(f"{CITY}/districts"),
-        ("get", "/cities/{city}/neighbourhoods"): lambda: client.get(f"{CITY}/neighbourhoods"),
-        ("get", "/cities/{city}/neighbourhoods.geojson"): lambda: client.get(
+        ("get", "/cities/{city_slug}/districts"): lambda: client.get(f"{CITY}/districts"),
+        ("get", "/cities/{city_slug}/neighbourhoods"): lambda: client.get(f"{CITY}/neighbourhoods"),
+        ("get", "/cities/{city_slug}/neighbourhoods.geojson"): lambda: client.get(
             f"{CITY}/neighbourhoods.geojson"
         ),
-        ("get", "/cities/{city}/lookup"): lambda: client.get(f"{CITY}/lookup?q=Frohnhausen"),
-        ("get", "/cities/{city}/events"): lambda: client.get(f"{CITY}/events?from=2027-09-01&to=2027-10-01"),
-        ("get", "/cities/{city}/events.ics"): lambda: client.get(f"{CITY}/events.ics"),
-        ("get", "/cities/{city}/events/{event_id}"): lambda: client.get(f"{CITY}/events/{event.pk}"),
-        ("get", "/cities/{city}/programmes"): lambda: client.get(f"{CITY}/programmes"),
-        ("get", "/cities/{city}/offers"): lambda: client.get(f"{CITY}/offers"),
-        ("get", "/cities/{city}/offers/{offer_id}"): lambda: client.get(f"{CITY}/offers/{offer.pk}"),
-        ("get", "/cities/{city}/offer-categories"): lambda: client.get(f"{CITY}/offer-categories"),
-        ("get", "/cities/{city}/organisations"): lambda: client.get(f"{CITY}/organisations"),
-        ("get", "/cities/{city}/organisations/{organisation_id}"): lambda: client.get(
+        ("get", "/cities/{city_slug}/lookup"): lambda: client.get(f"{CITY}/lookup?q=Frohnhausen"),
+        ("get", "/cities/{city_slug}/events"): lambda: client.get(
+            f"{CITY}/events?from=2027-09-01&to=2027-10-01"
+        ),
+        ("get", "/cities/{city_slug}/events.ics"): lambda: client.get(f"{CITY}/events.ics"),
+        ("get", "/cities/{city_slug}/events/{event_id}"): lambda: client.get(f"{CITY}/events/{event.pk}"),
+        ("get", "/cities/{city_slug}/programmes"): lambda: client.get(f"{CITY}/programmes"),
+        ("get", "/cities/{city_slug}/offers"): lambda: client.get(f"{CITY}/offers"),
+        ("get", "/cities/{city_slug}/offers/{offer_id}"): lambda: client.get(f"{CITY}/offers/{offer.pk}"),
+        ("get", "/cities/{city_slug}/offer-categories"): lambda: client.get(f"{CITY}/offer-categories"),
+        ("get", "/cities/{city_slug}/organisations"): lambda: client.get(f"{CITY}/organisations"),
+        ("get", "/cities/{city_slug}/organisations/{organisation_id}"): lambda: client.get(
             f"{CITY}/organisations/{org.pk}"
         ),
-        ("post", "/cities/{city}/suggestions"): lambda: post(client, f"{CITY}/suggestions", SUGGESTION),
-        ("get", "/cities/{city}/suggestions"): lambda: client.get(f"{CITY}/suggestions"),
-        ("get", "/cities/{city}/suggestions/status/{token}"): lambda: client.get(
+        ("post", "/cities/{city_slug}/suggestions"): lambda: post(client, f"{CITY}/suggestions", SUGGESTION),
+        ("get", "/cities/{city_slug}/suggestions"): lambda: client.get(f"{CITY}/suggestions"),
+        ("get", "/cities/{city_slug}/suggestions/status/{token}"): lambda: client.get(
             f"{CITY}/suggestions/status/{token}"
         ),
-        ("get", "/cities/{city}/inbox/suggestions"): lambda: client.get(f"{CITY}/inbox/suggestions"),
-        ("get", "/cities/{city}/inbox/suggestions/{suggestion_id}"): lambda: client.get(staff),
-        ("post", "/cities/{city}/inbox/suggestions/{suggestion_id}/assign"): lambda: post(
+        ("get", "/cities/{city_slug}/inbox/suggestions"): lambda: client.get(f"{CITY}/inbox/suggestions"),
+        ("get", "/cities/{city_slug}/inbox/suggestions/{suggestion_id}"): lambda: client.get(staff),
+        ("post", "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/assign"): lambda: post(
             client, f"{staff}/assign", {"user_id": coordinator_iii.pk, "version": 1}
         ),
-        ("post", "/cities/{city}/inbox/suggestions/{suggestion_id}/notes"): lambda: post(
+        ("post", "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/notes"): lambda: post(
             client, f"{staff}/notes", {"text": "Intern"}
         ),
-        ("post", "/cities/{city}/inbox/suggestions/{suggestion_id}/transition"): lambda: post(
+        ("post", "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/transition"): lambda: post(
             client,
             f"{staff}/transition",
             {
@@ -111,25 +113,42 @@ def world(client, essen, events, coordinator_iii):  # noqa: F811  (the events fi
                 "public_answer": "Gibt es jetzt.",
             },
         ),
-        ("post", "/cities/{city}/inbox/suggestions/{suggestion_id}/publish"): lambda: post(
+        ("post", "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/publish"): lambda: post(
             client, f"{staff}/publish", {"publish": True, "published_text": "Ein Sprachcafé.", "version": 3}
         ),
-        ("post", "/cities/{city}/funding/similar"): lambda: post(client, f"{CITY}/funding/similar", IDEA),
-        ("post", "/cities/{city}/funding/consultations"): lambda: post(
+        ("post", "/cities/{city_slug}/funding/similar"): lambda: post(
+            client, f"{CITY}/funding/similar", IDEA
+        ),
+        ("post", "/cities/{city_slug}/funding/consultations"): lambda: post(
             client,
             f"{CITY}/funding/consultations",
             {**IDEA, "contact_email": "a-demo@example.org", "consent": True},
         ),
-        ("get", "/cities/{city}/funding/consultations/status/{token}"): lambda: client.get(
+        ("get", "/cities/{city_slug}/funding/consultations/status/{token}"): lambda: client.get(
             f"{CITY}/funding/consultations/status/{funding_token}"
         ),
-        ("post", "/cities/{city}/funding/consultations/status/{token}/appointment"): lambda: post(
+        ("post", "/cities/{city_slug}/funding/consultations/status/{token}/appointment"): lambda: post(
             client, f"{CITY}/funding/consultations/status/{funding_token}/appointment", {"slot_id": slot.pk}
         ),
-        ("get", "/cities/{city}/funding/programmes"): lambda: client.get(f"{CITY}/funding/programmes"),
+        ("get", "/cities/{city_slug}/funding/programmes"): lambda: client.get(f"{CITY}/funding/programmes"),
     }
     client.force_login(make_user("admin-demo@example.org", roles=[(Role.CITY_ADMIN, None)], city=essen))
     return calls
+
+
+def _documented_schema(doc: dict, answer: dict, response) -> dict | None:
+    """The JSON schema documented for the media type the answer was sent as; None for a non-JSON answer
+    (the iCalendar feed). A JSON answer whose media type is not documented fails."""
+    media_type = response["Content-Type"].split(";")[0].strip()
+    if not media_type.endswith("json"):
+        return None
+    assert media_type in answer.get("content", {}), (media_type, sorted(answer.get("content", {})))
+    return {**answer["content"][media_type]["schema"], "components": doc["components"]}
+
+
+def _errors(schema: dict, body) -> list[str]:
+    validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+    return [e.message for e in validator.iter_errors(body)]
 
 
 def test_every_operation_answers_its_documented_schema(world):
@@ -145,17 +164,39 @@ def test_every_operation_answers_its_documented_schema(world):
     for (method, path), call in world.items():
         response = call()
         assert response.status_code in {200, 201}, (method, path, response.content[:300])
-        answer = documented[(method, path)][response.status_code]
-        schema = answer.get("content", {}).get("application/json", {}).get("schema")
-        if schema is None:  # a feed (iCalendar, GeoJSON): no JSON schema documented
+        schema = _documented_schema(doc, documented[(method, path)][response.status_code], response)
+        if schema is None:  # the iCalendar feed: text/calendar, no JSON schema
             continue
-        validator = jsonschema_rs.validator_for(
-            {**schema, "components": doc["components"]}, validate_formats=True
-        )
-        errors = [e.message for e in validator.iter_errors(response.json())]
+        errors = _errors(schema, response.json())
         assert not errors, (method, path, errors[:3])
         checked += 1
-    assert checked == len(world) - 2  # all but the iCalendar and GeoJSON feeds
+    assert checked == len(world) - 1  # all but the iCalendar feed
+
+
+def test_geojson_is_documented_as_geojson_and_a_wrong_feature_fails(client, essen):
+    """The GeoJSON answer is checked against its own schema, not waved through: a feature without its
+    geometry, a position that is not a number or a wrong type does not match."""
+    doc = api.get_openapi_schema()
+    operation = doc["paths"][f"{PREFIX}/cities/{{city_slug}}/neighbourhoods.geojson"]["get"]
+    assert set(operation["responses"][200]["content"]) == {"application/geo+json"}
+    response = client.get(f"{CITY}/neighbourhoods.geojson")
+    schema = _documented_schema(doc, operation["responses"][200], response)
+    body = response.json()
+    assert _errors(schema, body) == []
+    feature = body["features"][0]
+    wrong = [
+        {**body, "type": "Feature"},
+        {**body, "features": [{k: v for k, v in feature.items() if k != "geometry"}]},
+        {
+            **body,
+            "features": [{**feature, "geometry": {"type": "MultiPolygon", "coordinates": [[["7", "51"]]]}}],
+        },
+        {**body, "features": [{**feature, "geometry": {"type": "Point", "coordinates": [7.0, 51.4]}}]},
+        {**body, "features": [{**feature, "properties": {**feature["properties"], "district": 3}}]},
+        {k: v for k, v in body.items() if k != "properties"},
+    ]
+    for i, bad in enumerate(wrong):
+        assert _errors(schema, bad), i
 
 
 def _models(annotation, seen):

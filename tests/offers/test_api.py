@@ -191,16 +191,16 @@ def test_unknown_city(client, offers):
 def test_openapi_describes_offers_and_funding(client, essen):
     doc = client.get("/api/v1/openapi.json").json()
     expected = {
-        "/api/v1/cities/{city}/offers": {"get"},
-        "/api/v1/cities/{city}/offers/{offer_id}": {"get"},
-        "/api/v1/cities/{city}/offer-categories": {"get"},
-        "/api/v1/cities/{city}/organisations": {"get"},
-        "/api/v1/cities/{city}/organisations/{organisation_id}": {"get"},
-        "/api/v1/cities/{city}/funding/similar": {"post"},
-        "/api/v1/cities/{city}/funding/consultations": {"post"},
-        "/api/v1/cities/{city}/funding/consultations/status/{token}": {"get"},
-        "/api/v1/cities/{city}/funding/consultations/status/{token}/appointment": {"post"},
-        "/api/v1/cities/{city}/funding/programmes": {"get"},
+        "/api/v1/cities/{city_slug}/offers": {"get"},
+        "/api/v1/cities/{city_slug}/offers/{offer_id}": {"get"},
+        "/api/v1/cities/{city_slug}/offer-categories": {"get"},
+        "/api/v1/cities/{city_slug}/organisations": {"get"},
+        "/api/v1/cities/{city_slug}/organisations/{organisation_id}": {"get"},
+        "/api/v1/cities/{city_slug}/funding/similar": {"post"},
+        "/api/v1/cities/{city_slug}/funding/consultations": {"post"},
+        "/api/v1/cities/{city_slug}/funding/consultations/status/{token}": {"get"},
+        "/api/v1/cities/{city_slug}/funding/consultations/status/{token}/appointment": {"post"},
+        "/api/v1/cities/{city_slug}/funding/programmes": {"get"},
     }
     for path, methods in expected.items():
         assert set(doc["paths"][path]) == methods, path
@@ -228,6 +228,6 @@ def test_openapi_describes_offers_and_funding(client, essen):
         "withdrawn",
     }
     assert set(schemas["FundingSimilarOut"]["properties"]) == {"items", "gaps"}
-    post = doc["paths"]["/api/v1/cities/{city}/funding/consultations"]["post"]
+    post = doc["paths"]["/api/v1/cities/{city_slug}/funding/consultations"]["post"]
     assert {"201", "409", "422", "429"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])

@@ -311,69 +311,75 @@ PAGES = {
 
 API = {
     ("GET", "/api/v1/cities"): ("/api/v1/cities", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/districts"): ("/api/v1/cities/essen/districts", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/neighbourhoods"): ("/api/v1/cities/essen/neighbourhoods", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/neighbourhoods.geojson"): (
+    ("GET", "/api/v1/cities/{city_slug}/districts"): ("/api/v1/cities/essen/districts", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/neighbourhoods"): (
+        "/api/v1/cities/essen/neighbourhoods",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city_slug}/neighbourhoods.geojson"): (
         "/api/v1/cities/essen/neighbourhoods.geojson",
         everyone(200),
     ),
-    ("GET", "/api/v1/cities/{city}/lookup"): ("/api/v1/cities/essen/lookup?q=Kray", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/events"): ("/api/v1/cities/essen/events", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/events.ics"): ("/api/v1/cities/essen/events.ics", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/events/{event_id}"): (
+    ("GET", "/api/v1/cities/{city_slug}/lookup"): ("/api/v1/cities/essen/lookup?q=Kray", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/events"): ("/api/v1/cities/essen/events", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/events.ics"): ("/api/v1/cities/essen/events.ics", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/events/{event_id}"): (
         "/api/v1/cities/essen/events/{event_id}",
         everyone(200),
     ),
-    ("GET", "/api/v1/cities/{city}/programmes"): ("/api/v1/cities/essen/programmes", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/offers"): ("/api/v1/cities/essen/offers", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/offers/{offer_id}"): (
+    ("GET", "/api/v1/cities/{city_slug}/programmes"): ("/api/v1/cities/essen/programmes", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/offers"): ("/api/v1/cities/essen/offers", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/offers/{offer_id}"): (
         "/api/v1/cities/essen/offers/{offer_id}",
         everyone(200),
     ),
-    ("GET", "/api/v1/cities/{city}/offer-categories"): (
+    ("GET", "/api/v1/cities/{city_slug}/offer-categories"): (
         "/api/v1/cities/essen/offer-categories",
         everyone(200),
     ),
-    ("GET", "/api/v1/cities/{city}/organisations"): ("/api/v1/cities/essen/organisations", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/organisations/{organisation_id}"): (
+    ("GET", "/api/v1/cities/{city_slug}/organisations"): (
+        "/api/v1/cities/essen/organisations",
+        everyone(200),
+    ),
+    ("GET", "/api/v1/cities/{city_slug}/organisations/{organisation_id}"): (
         "/api/v1/cities/essen/organisations/{organisation_id}",
         everyone(200),
     ),
     # Funding: the writes need a body (422 for everyone without one); a wrong status token is 404.
-    ("POST", "/api/v1/cities/{city}/funding/similar"): (
+    ("POST", "/api/v1/cities/{city_slug}/funding/similar"): (
         "/api/v1/cities/essen/funding/similar",
         everyone(422),
     ),
-    ("POST", "/api/v1/cities/{city}/funding/consultations"): (
+    ("POST", "/api/v1/cities/{city_slug}/funding/consultations"): (
         "/api/v1/cities/essen/funding/consultations",
         everyone(422),
     ),
-    ("GET", "/api/v1/cities/{city}/funding/consultations/status/{token}"): (
+    ("GET", "/api/v1/cities/{city_slug}/funding/consultations/status/{token}"): (
         "/api/v1/cities/essen/funding/consultations/status/falsches-token",
         everyone(404),
     ),
-    ("POST", "/api/v1/cities/{city}/funding/consultations/status/{token}/appointment"): (
+    ("POST", "/api/v1/cities/{city_slug}/funding/consultations/status/{token}/appointment"): (
         "/api/v1/cities/essen/funding/consultations/status/falsches-token/appointment",
         everyone(422),
     ),
-    ("GET", "/api/v1/cities/{city}/funding/programmes"): (
+    ("GET", "/api/v1/cities/{city_slug}/funding/programmes"): (
         "/api/v1/cities/essen/funding/programmes",
         everyone(200),
     ),
     # Suggestions: submitting needs a body (an empty one is 422 for everyone); a wrong status token is 404.
-    ("POST", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(422)),
-    ("GET", "/api/v1/cities/{city}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(200)),
-    ("GET", "/api/v1/cities/{city}/suggestions/status/{token}"): (
+    ("POST", "/api/v1/cities/{city_slug}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(422)),
+    ("GET", "/api/v1/cities/{city_slug}/suggestions"): ("/api/v1/cities/essen/suggestions", everyone(200)),
+    ("GET", "/api/v1/cities/{city_slug}/suggestions/status/{token}"): (
         "/api/v1/cities/essen/suggestions/status/falsches-token",
         everyone(404),
     ),
     # The inbox: a session is needed (401); the list is scoped (empty for roles that handle nothing).
-    ("GET", "/api/v1/cities/{city}/inbox/suggestions"): (
+    ("GET", "/api/v1/cities/{city_slug}/inbox/suggestions"): (
         "/api/v1/cities/essen/inbox/suggestions",
         {**everyone(200), "anonymous": 401},
     ),
     # A suggestion from Altendorf (III, which has its own coordinator): everyone outside its scope gets 404.
-    ("GET", "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}"): (
+    ("GET", "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}"): (
         "/api/v1/cities/essen/inbox/suggestions/{suggestion_id}",
         {
             **everyone(404),
@@ -386,7 +392,7 @@ API = {
     # Changes without a body: 422 for every logged-in role (the body is checked first; scope is tested with
     # bodies in tests/suggestions/test_api.py).
     **{
-        ("POST", f"/api/v1/cities/{{city}}/inbox/suggestions/{{suggestion_id}}/{action}"): (
+        ("POST", f"/api/v1/cities/{{city_slug}}/inbox/suggestions/{{suggestion_id}}/{action}"): (
             f"/api/v1/cities/essen/inbox/suggestions/{{suggestion_id}}/{action}",
             {**everyone(422), "anonymous": 401},
         )

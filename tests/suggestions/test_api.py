@@ -700,25 +700,25 @@ def test_openapi_describes_every_operation(client, essen):
     doc = client.get("/api/v1/openapi.json").json()
     paths = doc["paths"]
     expected = {
-        "/api/v1/cities/{city}/suggestions": {"get", "post"},
-        "/api/v1/cities/{city}/suggestions/status/{token}": {"get"},
-        "/api/v1/cities/{city}/inbox/suggestions": {"get"},
-        "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}": {"get"},
-        "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}/transition": {"post"},
-        "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}/assign": {"post"},
-        "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}/notes": {"post"},
-        "/api/v1/cities/{city}/inbox/suggestions/{suggestion_id}/publish": {"post"},
+        "/api/v1/cities/{city_slug}/suggestions": {"get", "post"},
+        "/api/v1/cities/{city_slug}/suggestions/status/{token}": {"get"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions": {"get"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}": {"get"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}/transition": {"post"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}/assign": {"post"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}/notes": {"post"},
+        "/api/v1/cities/{city_slug}/inbox/suggestions/{suggestion_id}/publish": {"post"},
     }
     for path, methods in expected.items():
         assert set(paths[path]) == methods, path
         for op in paths[path].values():
             assert op["summary"]
-    post = paths["/api/v1/cities/{city}/suggestions"]["post"]
+    post = paths["/api/v1/cities/{city_slug}/suggestions"]["post"]
     assert {"200", "201", "409", "422", "429"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
-    assert "429" in paths["/api/v1/cities/{city}/suggestions/status/{token}"]["get"]["responses"]
+    assert "429" in paths["/api/v1/cities/{city_slug}/suggestions/status/{token}"]["get"]["responses"]
     for step in ["transition", "assign", "publish"]:
-        responses = paths[f"/api/v1/cities/{{city}}/inbox/suggestions/{{suggestion_id}}/{step}"]["post"][
+        responses = paths[f"/api/v1/cities/{{city_slug}}/inbox/suggestions/{{suggestion_id}}/{step}"]["post"][
             "responses"
         ]
         assert {"200", "401", "404", "409", "422"} <= set(responses)

@@ -83,7 +83,9 @@ def _event_list(request, city) -> HttpResponse:
             "total": page.paginator.count,
             "page_links": _page_links(request, page),
             "programmes": selectors.current_programmes(city),
-            "feed_url": request.build_absolute_uri(reverse("api-v1:event_feed", kwargs={"city": city.slug}))
+            "feed_url": request.build_absolute_uri(
+                reverse("api-v1:event_feed", kwargs={"city_slug": city.slug})
+            )
             + feed_query,
         },
         status=status,

@@ -176,21 +176,21 @@ def _staff_detail(s: Suggestion) -> dict:
 # --- staff (browser session with CSRF) ---------------------------------------------------------------------
 
 
-def _staff_city(request: HttpRequest, city: str):
+def _staff_city(request: HttpRequest, city_slug: str):
     """The city, or an error answer: 404 for an unknown city, 403 for people without the workspace."""
-    c = places.city_by_slug(city)
-    if c is None:
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return None, error(request, 404, "This city is not served here.")
-    if not can_use_workspace(request.user, c):
+    if not can_use_workspace(request.user, city):
         return None, error(request, 403, "You have no access to the workspace of this city.")
-    return c, None
+    return city, None
 
 
-def _handled(request: HttpRequest, city: str, suggestion_id: int):
-    c, refused = _staff_city(request, city)
+def _handled(request: HttpRequest, city_slug: str, suggestion_id: int):
+    city, refused = _staff_city(request, city_slug)
     if refused is not None:
         return None, refused
-    s = selectors.suggestion_for(request.user, c, suggestion_id) if 0 < suggestion_id < 2**31 else None
+    s = selectors.suggestion_for(request.user, city, suggestion_id) if 0 < suggestion_id < 2**31 else None
     if s is None:
         return None, error(request, 404, "No such suggestion in your districts.")
     return s, None
@@ -222,21 +222,23 @@ CHANGE_RESPONSES = {200: SuggestionStaffItemOut, **STAFF_ERRORS, 409: Suggestion
 
 
 @inbox_router.get(
-    "/cities/{city}/inbox/suggestions",
+    "/cities/{city_slug}/inbox/suggestions",
     response={200: SuggestionStaffList, **STAFF_ERRORS, 422: dict},
     summary="The inbox: the suggestions of the districts whose work you receive",
     description="Coordinators see their districts; the fallback team what has no district and the districts "
     "without a coordinator; city and platform administrators everything. Workspace users who handle no "
     "suggestions get an empty list. Items carry no name or e-mail.",
 )
-def inbox_list(request: HttpRequest, response: HttpResponse, city: str, params: Query[SuggestionInboxQuery]):
-    c, refused = _staff_city(request, city)
+def inbox_list(
+    request: HttpRequest, response: HttpResponse, city_slug: str, params: Query[SuggestionInboxQuery]
+):
+    city, refused = _staff_city(request, city_slug)
     if refused is not None:
         return refused
     filters = selectors.InboxFilters(
         status=params.status.value if params.status else None,
-        district=inputs.district(c, params.district, "query").pk if params.district else None,
-        neighbourhood=inputs.neighbourhood(c, params.neighbourhood, "query").pk
+        district=inputs.district(city, params.district, "query").pk if params.district else None,
+        neighbourhood=inputs.neighbourhood(city, params.neighbourhood, "query").pk
         if params.neighbourhood
         else None,
         topic=params.topic.value if params.topic else None,
@@ -247,7 +249,7 @@ def inbox_list(request: HttpRequest, response: HttpResponse, city: str, params: 
     )
 
     def build() -> bytes:
-        qs = selectors.inbox(request.user, c, filters)
+        qs = selectors.inbox(request.user, city, filters)
         page = paginate(request, qs.values(*_ROW_FIELDS), params, count=qs.count())
         page["items"] = _staff_rows(list(page["items"]))
         # Serialised here rather than validated item by item against SuggestionStaffList (the documented shape): that
@@ -256,20 +258,20 @@ def inbox_list(request: HttpRequest, response: HttpResponse, city: str, params: 
 
     # Cached per person and query like the inbox page (retired by signals.py on every change).
     parts = ("api", request.user.pk, request.get_host(), sorted(request.GET.lists()), timezone.localdate())
-    body = listcache.cached_bytes(selectors.inbox_cache_scope(c.pk), parts, build)
+    body = listcache.cached_bytes(selectors.inbox_cache_scope(city.pk), parts, build)
     answer = json_response(request, body, cache_seconds=None)
     answer["Cache-Control"] = "private, no-store"
     return answer
 
 
 @inbox_router.get(
-    "/cities/{city}/inbox/suggestions/{suggestion_id}",
+    "/cities/{city_slug}/inbox/suggestions/{suggestion_id}",
     response={200: SuggestionStaffDetailOut, **STAFF_ERRORS},
     summary="One suggestion with contact data, steps and internal notes",
     description="Showing the contact data is recorded in the audit log. 404 for suggestions you do not handle.",
 )
-def inbox_detail(request: HttpRequest, response: HttpResponse, city: str, suggestion_id: int):
-    s, refused = _handled(request, city, suggestion_id)
+def inbox_detail(request: HttpRequest, response: HttpResponse, city_slug: str, suggestion_id: int):
+    s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
     services.record_view(request.user, s)
@@ -278,15 +280,17 @@ def inbox_detail(request: HttpRequest, response: HttpResponse, city: str, sugges
 
 
 @inbox_router.post(
-    "/cities/{city}/inbox/suggestions/{suggestion_id}/transition",
+    "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/transition",
     response=CHANGE_RESPONSES,
     summary="Take a workflow step (in_progress, forwarded, closed, or reopen)",
     description="Closing needs `outcome` and `public_answer`; forwarding `forwarded_to` and `forwarded_email` "
     "(the recipient gets the suggestion without the writer's contact data). 409 with `current_version` when "
     "`version` is stale.",
 )
-def inbox_transition(request: HttpRequest, city: str, suggestion_id: int, payload: SuggestionTransitionIn):
-    s, refused = _handled(request, city, suggestion_id)
+def inbox_transition(
+    request: HttpRequest, city_slug: str, suggestion_id: int, payload: SuggestionTransitionIn
+):
+    s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
     return _change(
@@ -307,12 +311,12 @@ def inbox_transition(request: HttpRequest, city: str, suggestion_id: int, payloa
 
 
 @inbox_router.post(
-    "/cities/{city}/inbox/suggestions/{suggestion_id}/assign",
+    "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/assign",
     response=CHANGE_RESPONSES,
     summary="Assign the suggestion to a person who handles it, or to nobody",
 )
-def inbox_assign(request: HttpRequest, city: str, suggestion_id: int, payload: SuggestionAssignIn):
-    s, refused = _handled(request, city, suggestion_id)
+def inbox_assign(request: HttpRequest, city_slug: str, suggestion_id: int, payload: SuggestionAssignIn):
+    s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
     assignee = None
@@ -331,13 +335,13 @@ def inbox_assign(request: HttpRequest, city: str, suggestion_id: int, payload: S
 
 
 @inbox_router.post(
-    "/cities/{city}/inbox/suggestions/{suggestion_id}/notes",
+    "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/notes",
     response={200: SuggestionStaffItemOut, **STAFF_ERRORS, 422: dict},
     summary="Add an internal note (never shown to the writer or the public)",
     description="Notes are only added, never edited; no version needed.",
 )
-def inbox_note(request: HttpRequest, city: str, suggestion_id: int, payload: SuggestionNoteIn):
-    s, refused = _handled(request, city, suggestion_id)
+def inbox_note(request: HttpRequest, city_slug: str, suggestion_id: int, payload: SuggestionNoteIn):
+    s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
 
@@ -349,13 +353,13 @@ def inbox_note(request: HttpRequest, city: str, suggestion_id: int, payload: Sug
 
 
 @inbox_router.post(
-    "/cities/{city}/inbox/suggestions/{suggestion_id}/publish",
+    "/cities/{city_slug}/inbox/suggestions/{suggestion_id}/publish",
     response=CHANGE_RESPONSES,
     summary="Publish a closed suggestion with its answer on the district page, or take it off",
     description="Publishing needs `published_text`: the suggestion rewritten without personal data.",
 )
-def inbox_publish(request: HttpRequest, city: str, suggestion_id: int, payload: SuggestionPublishIn):
-    s, refused = _handled(request, city, suggestion_id)
+def inbox_publish(request: HttpRequest, city_slug: str, suggestion_id: int, payload: SuggestionPublishIn):
+    s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
     return _change(

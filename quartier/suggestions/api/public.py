@@ -54,7 +54,7 @@ def _rate_limited(request: HttpRequest, scope: str, limit: int, window: int) -> 
 
 
 @router.post(
-    "/cities/{city}/suggestions",
+    "/cities/{city_slug}/suggestions",
     response={
         200: SuggestionSubmittedOut,
         201: SuggestionSubmittedOut,
@@ -71,18 +71,20 @@ def _rate_limited(request: HttpRequest, scope: str, limit: int, window: int) -> 
 )
 def suggestion_submit(
     request: HttpRequest,
-    city: str,
+    city_slug: str,
     payload: SuggestionIn,
     idempotency_key: str | None = idempotency.HEADER,
 ):
-    c = places.city_by_slug(city)
-    if c is None:
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
     neighbourhood = (
-        inputs.neighbourhood(c, payload.neighbourhood, "body") if payload.neighbourhood is not None else None
+        inputs.neighbourhood(city, payload.neighbourhood, "body")
+        if payload.neighbourhood is not None
+        else None
     )
     once = idempotency.Submission(
-        scope=f"suggestions:{c.pk}", key=idempotency_key, body=payload.model_dump(mode="json")
+        scope=f"suggestions:{city.pk}", key=idempotency_key, body=payload.model_dump(mode="json")
     )
     try:
         # A retry of a submission that went through answers the first answer and is not counted again.
@@ -101,7 +103,7 @@ def suggestion_submit(
             def action() -> tuple[int, dict]:
                 try:
                     suggestion, token, created = services.suggestion_submit(
-                        city=c,
+                        city=city,
                         text=payload.text,
                         topic=payload.topic.value,
                         neighbourhood=neighbourhood,
@@ -133,19 +135,19 @@ def _too_many_suggestions(request: HttpRequest):
 
 
 @router.get(
-    "/cities/{city}/suggestions/status/{token}",
+    "/cities/{city_slug}/suggestions/status/{token}",
     response={200: SuggestionStatusOut, 404: ErrorOut, 429: ErrorOut},
     summary="The status of one suggestion, by the secret token of its status link",
     description="For the writer: no names, addresses or staff. 404 for a wrong or expired token. Rate limited "
     f"({STATUS_LOOKUPS_PER_HOUR} per hour and address). Sent with Referrer-Policy: no-referrer and "
     "Cache-Control: no-store.",
 )
-def suggestion_status(request: HttpRequest, city: str, token: str):
+def suggestion_status(request: HttpRequest, city_slug: str, token: str):
     if _rate_limited(request, "suggestion-status", STATUS_LOOKUPS_PER_HOUR, 3600):
         response = error(request, 429, "Too many lookups from this address; please try again later.")
     else:
         s = selectors.by_status_token(token)
-        if s is None or s.city.slug != city:
+        if s is None or s.city.slug != city_slug:
             response = error(request, 404, "No suggestion with this link, or the link has expired.")
         else:
             body = {
@@ -165,18 +167,20 @@ def suggestion_status(request: HttpRequest, city: str, token: str):
 
 
 @router.get(
-    "/cities/{city}/suggestions",
+    "/cities/{city_slug}/suggestions",
     response={200: SuggestionPublishedList, 404: ErrorOut, 422: dict},
     summary="Published suggestions with their answers (“Sie haben vorgeschlagen – das ist daraus geworden”)",
     description="Newest published first; filter by district (roman numeral) or neighbourhood (number or name).",
 )
-def suggestion_published(request: HttpRequest, city: str, params: Query[SuggestionPublishedQuery]):
-    c = places.city_by_slug(city)
-    if c is None:
+def suggestion_published(request: HttpRequest, city_slug: str, params: Query[SuggestionPublishedQuery]):
+    city = places.city_by_slug(city_slug)
+    if city is None:
         return error(request, 404, "This city is not served here.")
-    district = inputs.district(c, params.district, "query") if params.district else None
-    neighbourhood = inputs.neighbourhood(c, params.neighbourhood, "query") if params.neighbourhood else None
-    qs = selectors.published(c, district=district, neighbourhood=neighbourhood)
+    district = inputs.district(city, params.district, "query") if params.district else None
+    neighbourhood = (
+        inputs.neighbourhood(city, params.neighbourhood, "query") if params.neighbourhood else None
+    )
+    qs = selectors.published(city, district=district, neighbourhood=neighbourhood)
     page = paginate(request, qs, params, count=qs.count())
     page["items"] = [
         {

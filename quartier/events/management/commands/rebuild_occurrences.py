@@ -12,15 +12,15 @@ class Command(BaseCommand):
     help = "Rebuild the stored occurrences of events from their dates and recurrence rules."
 
     def add_arguments(self, parser):
-        parser.add_argument("--city", help="slug of one city (default: all cities)")
+        parser.add_argument("--city", dest="city_slug", help="slug of one city (default: all cities)")
 
-    def handle(self, *args, city=None, **options):
+    def handle(self, *args, city_slug=None, **options):
         events = Event.objects.order_by("pk")
-        if city:
-            found = City.objects.filter(slug=city).first()
-            if found is None:
-                raise CommandError(f"unknown city {city!r}")
-            events = events.filter(city=found)
+        if city_slug:
+            city = City.objects.filter(slug=city_slug).first()
+            if city is None:
+                raise CommandError(f"unknown city {city_slug!r}")
+            events = events.filter(city=city)
         events_done = rows = 0
         for event in events.iterator(chunk_size=2000):
             with transaction.atomic():

@@ -13,20 +13,20 @@ class Command(BaseCommand):
     help = "Create demo content for a city (idempotent). Everything it creates is marked as demo."
 
     def add_arguments(self, parser):
-        parser.add_argument("--city", default="essen")
+        parser.add_argument("--city", dest="city_slug", default="essen")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--scale", choices=["city", "bench"], default="city")
 
     @transaction.atomic
-    def handle(self, *args, city, seed, scale, **options):
+    def handle(self, *args, city_slug, seed, scale, **options):
         random.seed(seed)
         try:
-            the_city = City.objects.get(slug=city)
+            city = City.objects.get(slug=city_slug)
         except City.DoesNotExist as exc:
             raise CommandError(
-                f"City {city!r} is not loaded; run `manage.py load_city {city}` first."
+                f"City {city_slug!r} is not loaded; run `manage.py load_city {city_slug}` first."
             ) from exc
         for room in ROOMS:
             demo = room_module(room, "demo")
             if demo is not None:
-                demo.load(the_city, seed=seed, scale=scale, stdout=self.stdout)
+                demo.load(city, seed=seed, scale=scale, stdout=self.stdout)
