@@ -87,10 +87,10 @@ KIND_DEFS = {
         page="/de/arbeitsbereich/foerderberatung/auskunft-und-loeschung/",
         submit=_consultation,
         by_token=funding_selectors.by_status_token,
-        erase=lambda actor, r, reason: funding.erase_personal_data(
+        erase=lambda actor, r, reason: funding.consultation_personal_data_erase(
             actor=actor, consultation=r, reason=reason
         ),
-        purge=funding.purge_personal_data,
+        purge=funding.consultations_personal_data_purge,
         ended={"status": "withdrawn"},
     ),
 }

@@ -446,7 +446,7 @@ def _propose(consultation, *days):
     slots = [
         (start + timedelta(days=d), start + timedelta(days=d, hours=1), "Bezirksstelle Demo") for d in (0, 1)
     ]
-    return services.propose_slots(
+    return services.consultation_slots_propose(
         actor=None, consultation=consultation, slots=slots, expected_version=consultation.version
     )
 
