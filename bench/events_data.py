@@ -7,7 +7,7 @@
 no boundaries, bench database only) each hold `--per-city` bench events (default 20,000: one city-year) in
 the coming 365 days: 90 % one-off, 10 % weekly for 4 to 12 weeks with an exception now and then, 3 % online,
 3 % cancelled. Cities that have them already are left as they are, so the step from 1 to 10 cities adds 9.
-Events are bulk-inserted with their occurrence rows (what `services.sync_occurrences` writes) and the tables
+Events are bulk-inserted with their occurrence rows (what `services.event_occurrences_sync` writes) and the tables
 are analysed afterwards. Everything is marked `is_demo` and its organisations are named "Bench-...".
 
 `--write-queries DIR` writes `events-api.txt` and `events-page.txt`: 500 paths each for Essen, a seeded mix of

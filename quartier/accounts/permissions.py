@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 # The view decorator lives in core, so that places (below accounts) declares its views' permissions the same way;
 # the rooms above import it from here, with their role sets.
@@ -73,6 +74,24 @@ def manages_people(user, city) -> bool:
 def require_people_manager(user, city) -> None:
     if not manages_people(user, city):
         raise PermissionDenied
+
+
+def require_account_of_city(actor, city, user, *, whole_account: bool = False) -> None:
+    """City administrators act on accounts with a role in their city, never on platform administrators; changes
+    to the whole account (deactivation) also need the account to belong to no other city."""
+    if not Membership.objects.filter(user=user, city=city).exists():
+        raise PermissionDenied
+    if is_platform_admin(actor):
+        return
+    if user.is_superuser:
+        raise PermissionDenied
+    if whole_account and Membership.objects.filter(user=user).exclude(city=city).exists():
+        raise ValidationError(
+            _(
+                "Dieses Konto hat auch Rollen in einer anderen Stadt. Bitte wenden Sie sich an die "
+                "Plattform-Administration."
+            )
+        )
 
 
 def edits_place_data(user, city) -> bool:

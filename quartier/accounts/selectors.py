@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quartier.core.tokens import token_hash
 from quartier.places.models import City, District
 from quartier.places.selectors import districts_with_places
 
@@ -210,4 +211,25 @@ def people_counts(city) -> dict[str, int]:
     ).aggregate(
         invited=Count("pk", filter=Q(expires_at__gt=now)),
         expired=Count("pk", filter=Q(expires_at__lte=now)),
+    )
+
+
+# Longer tokens are not looked up (new_token makes 43 characters).
+MAX_TOKEN_LENGTH = 100
+
+
+def staff_invitation_for_token(token: str) -> StaffInvitation | None:
+    """The open, unexpired invitation of an active account for this token, or None (a wrong token is not found)."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        StaffInvitation.objects.select_related("user", "city")
+        .defer("city__boundary")
+        .filter(
+            token_hash=token_hash(token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -21,15 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from quartier.core.audit import audit_record
-from quartier.core.tokens import new_token, token_hash
+from quartier.core.tokens import new_token
 from quartier.places.models import City
 
 from .models import DISTRICT_ROLES, STAFF_ROLES, Membership, Role, StaffInvitation, User, email_refusal
-from .permissions import is_platform_admin, require_people_manager
-from .selectors import operator_recipients
+from .permissions import require_account_of_city, require_people_manager
+from .selectors import operator_recipients, staff_invitation_for_token
 
 INVITATION_DAYS = 7
-MAX_TOKEN_LENGTH = 100
 
 # (role, district or None)
 Grant = tuple[str, object]
@@ -55,7 +54,7 @@ def username_for(email: str) -> str:
     return candidate
 
 
-def grant_labels(grants: Iterable[Grant]) -> list[str]:
+def _grant_labels(grants: Iterable[Grant]) -> list[str]:
     """Grants as sorted text for the audit log, e.g. ["city_admin", "coordinator:III"]."""
     return sorted(f"{role}:{district.number}" if district else str(role) for role, district in grants)
 
@@ -97,24 +96,6 @@ def _other_active_city_admins(city, user) -> bool:
         .exclude(user=user)
         .exists()
     )
-
-
-def _require_account_of_city(actor, city, user, *, whole_account: bool = False) -> None:
-    """City administrators act on accounts with a role in their city, never on platform administrators; changes
-    to the whole account (deactivation) also need the account to belong to no other city."""
-    if not Membership.objects.filter(user=user, city=city).exists():
-        raise PermissionDenied
-    if is_platform_admin(actor):
-        return
-    if user.is_superuser:
-        raise PermissionDenied
-    if whole_account and Membership.objects.filter(user=user).exclude(city=city).exists():
-        raise ValidationError(
-            _(
-                "Dieses Konto hat auch Rollen in einer anderen Stadt. Bitte wenden Sie sich an die "
-                "Plattform-Administration."
-            )
-        )
 
 
 def _send_invitation(*, actor, city, user, accept_url_for: Callable[[str], str]) -> StaffInvitation:
@@ -194,7 +175,7 @@ def staff_invite(
             "email": [None, email],
             "first_name": [None, user.first_name],
             "last_name": [None, user.last_name],
-            "roles": [[], grant_labels(grants)],
+            "roles": [[], _grant_labels(grants)],
             "city": [None, city.pk],
             "invitation_expires_at": [None, invitation.expires_at.isoformat()],
         },
@@ -206,7 +187,7 @@ def staff_invite(
 def staff_invitation_resend(*, actor, city, user, accept_url_for: Callable[[str], str]) -> StaffInvitation:
     """A new link for someone who has not accepted yet; the old link stops working."""
     require_people_manager(actor, city)
-    _require_account_of_city(actor, city, user)
+    require_account_of_city(actor, city, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise ValidationError(_("Das Konto ist deaktiviert; bitte reaktivieren Sie es zuerst."))
@@ -220,23 +201,6 @@ def staff_invitation_resend(*, actor, city, user, accept_url_for: Callable[[str]
         changes={"invitation_expires_at": [None, invitation.expires_at.isoformat()]},
     )
     return invitation
-
-
-def staff_invitation_for_token(token: str) -> StaffInvitation | None:
-    """The open, unexpired invitation of an active account for this token, or None (a wrong token is not found)."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    return (
-        StaffInvitation.objects.select_related("user", "city")
-        .defer("city__boundary")
-        .filter(
-            token_hash=token_hash(token),
-            accepted_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            user__is_active=True,
-        )
-        .first()
-    )
 
 
 @transaction.atomic
@@ -268,7 +232,7 @@ def staff_invitation_accept(*, token: str, password: str) -> User:
 def staff_roles_update(*, actor, city, user, grants: list[Grant]) -> bool:
     """Replace the account's staff roles in `city` (organisation memberships stay). True if anything changed."""
     require_people_manager(actor, city)
-    _require_account_of_city(actor, city, user)
+    require_account_of_city(actor, city, user)
     grants = _check_grants(city, list(grants))
     _lock_city(city)
     current = list(
@@ -296,7 +260,7 @@ def staff_roles_update(*, actor, city, user, grants: list[Grant]) -> bool:
         action="account.roles_changed",
         target=user,
         changes={
-            "roles": [grant_labels((m.role, m.district) for m in current), grant_labels(grants)],
+            "roles": [_grant_labels((m.role, m.district) for m in current), _grant_labels(grants)],
             "city": [city.pk, city.pk],
         },
     )
@@ -310,7 +274,7 @@ def staff_deactivate(*, actor, city, user) -> User:
     require_people_manager(actor, city)
     if user.pk == actor.pk:
         raise ValidationError(_("Sie können Ihr eigenes Konto nicht deaktivieren."))
-    _require_account_of_city(actor, city, user, whole_account=True)
+    require_account_of_city(actor, city, user, whole_account=True)
     _lock_city(city)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not locked.is_active:
@@ -333,7 +297,7 @@ def staff_deactivate(*, actor, city, user) -> User:
 def staff_reactivate(*, actor, city, user) -> User:
     """Let a deactivated account log in again (with its old password, or through a new invitation)."""
     require_people_manager(actor, city)
-    _require_account_of_city(actor, city, user, whole_account=True)
+    require_account_of_city(actor, city, user, whole_account=True)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         raise ValidationError(_("Das Konto ist bereits aktiv."))

@@ -25,8 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from quartier.core.audit import audit_record
 
 from .models import Membership, User
-from .permissions import require_people_manager
-from .services import _require_account_of_city
+from .permissions import require_account_of_city, require_people_manager
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -275,7 +274,7 @@ def second_factor_reset(*, actor, city, user) -> User:
                 "Ihre App ersetzen oder neue Wiederherstellungscodes erstellen."
             )
         )
-    _require_account_of_city(actor, city, user, whole_account=True)  # the same rule as for deactivation
+    require_account_of_city(actor, city, user, whole_account=True)  # the same rule as for deactivation
     locked = User.objects.select_for_update().get(pk=user.pk)
     authenticators = TOTPDevice.objects.filter(user=locked, confirmed=True).count()
     codes = recovery_codes_left(locked)

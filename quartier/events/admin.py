@@ -3,7 +3,7 @@ from django.contrib import admin
 from quartier.core.admin import AuditedAdmin
 
 from .models import Event, EventStep, Programme
-from .services import sync_occurrences
+from .services import event_occurrences_sync
 
 
 @admin.register(Programme)
@@ -38,4 +38,4 @@ class EventAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        sync_occurrences(obj)
+        event_occurrences_sync(event=obj)

@@ -21,7 +21,7 @@ from quartier.places.models import District, Neighbourhood
 from .models import Event, EventStep, Programme, Registration
 from .occurrences import BERLIN
 from .registration_services import RETENTION_DAYS
-from .services import sync_occurrences
+from .services import event_occurrences_sync
 
 ORGANISATIONS = [
     ("Demo-Kulturverein Brückenschlag e. V.", "association"),
@@ -119,7 +119,7 @@ def _event(city, rng, org, *, start: datetime, hours: float, neighbourhood, prog
         to_status=Event.Status.PUBLISHED,
         message="Demo-Inhalt, ohne Prüfung angelegt",
     )
-    sync_occurrences(event)
+    event_occurrences_sync(event=event)
     return event
 
 
@@ -332,7 +332,7 @@ def create_demo_registrations(city, *, seed: int, today: date | None = None) -> 
             to_status=Event.Status.PUBLISHED,
             message="Demo-Inhalt, ohne Prüfung angelegt",
         )
-        sync_occurrences(event)
+        event_occurrences_sync(event=event)
         for i, (people, status) in enumerate(rows):
             name = DEMO_NAMES[(i + n) % len(DEMO_NAMES)]
             Registration.objects.create(

@@ -274,7 +274,7 @@ class EventStep(models.Model):
 class EventOccurrence(models.Model):
     """One occurrence of a public (published or cancelled) event, kept so that lists filter, sort and page in SQL.
 
-    Derived data: written only by `services.sync_occurrences` whenever an event enters, leaves or changes in the
+    Derived data: written only by `services.event_occurrences_sync` whenever an event enters, leaves or changes in the
     public set, and rebuilt for all events by `manage.py rebuild_occurrences`. `city` is copied from the event so
     that the common query (a city's occurrences in a window, by start) is one index range scan.
     """

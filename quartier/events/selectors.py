@@ -1,4 +1,5 @@
-"""Reads of events: the public sees published and cancelled events; filters; occurrences in a date range."""
+"""Reads of events: the public sees published and cancelled events; filters; occurrences in a date range; the
+pending change of a published event and what it changes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from quartier.organisations.permissions import counting_memberships
 from quartier.organisations.selectors import organisations_acted_for
 from quartier.places.models import District, Neighbourhood
 
+from . import workflow
 from .models import Event, EventOccurrence, Programme
 from .occurrences import BERLIN, Occurrence
 from .permissions import can_manage_registrations
@@ -322,3 +324,42 @@ def registrations_event(user, city, pk: int) -> Event | None:
         .first()
     )
     return event if event is not None and can_manage_registrations(user, event) else None
+
+
+# --- changes of published events ------------------------------------------------------------------------
+
+
+def open_revision(event: Event) -> Event | None:
+    """The change of a published event that is being prepared or reviewed, if there is one."""
+    return event.revisions.filter(status__in=workflow.OPEN_REVISION).first()
+
+
+def differs(event: Event, name: str, value) -> bool:
+    """Whether setting `name` to `value` would change the event (an upload always does; files by name)."""
+    current = getattr(event, name)
+    if name == "image":
+        from django.db.models.fields.files import FieldFile
+
+        if value is not None and value is not False and not isinstance(value, FieldFile):
+            return True  # a new upload (the form re-encodes it into a ContentFile)
+        return (getattr(value, "name", None) or "") != (current.name or "")
+    if hasattr(current, "pk") or hasattr(value, "pk"):
+        return getattr(current, "pk", None) != getattr(value, "pk", None)
+    return current != value
+
+
+def revision_differences(revision: Event) -> list[tuple[str, object, object]]:
+    """(field label, published value, proposed value) for every field the revision changes."""
+    original = revision.revision_of
+    rows = []
+    for name in (*workflow.NEEDS_REVIEW, *workflow.PUBLISH_AT_ONCE):
+        new = getattr(revision, name)
+        if differs(original, name, new):
+            field = Event._meta.get_field(name)
+            label = field.verbose_name
+            if field.choices:
+                old, new = dict(field.choices).get(getattr(original, name)), dict(field.choices).get(new)
+            else:
+                old = getattr(original, name)
+            rows.append((label, old, new))
+    return rows

@@ -18,7 +18,7 @@ from quartier.accounts.selectors import work_recipients
 from quartier.core import listcache
 from quartier.core.audit import audit_record, model_changes
 
-from . import workflow
+from . import selectors, workflow
 from .models import Event, EventOccurrence, EventStep, Registration
 from .occurrences import BERLIN, occurrences
 from .permissions import is_organiser
@@ -64,14 +64,14 @@ def event_update(*, actor, event: Event, **fields) -> Event:
     locked.slug = _slug(locked.title)
     locked.full_clean()
     locked.save()
-    sync_occurrences(locked)
+    event_occurrences_sync(event=locked)
     changes = model_changes(before, locked)
     if changes:
         audit_record(actor=actor, action="event.updated", target=locked, changes=changes)
     return locked
 
 
-def sync_occurrences(event: Event) -> int:
+def event_occurrences_sync(*, event: Event) -> int:
     """Make the event's occurrence rows match the event: every occurrence while it is public, none otherwise.
 
     Call after every write that can change the dates, recurrence, city or status of an event.
@@ -156,7 +156,7 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
         locked.cancel_reason = message
         fields.append("cancel_reason")
     locked.save(update_fields=fields)
-    sync_occurrences(locked)
+    event_occurrences_sync(event=locked)
     audit_record(
         actor=actor, action=f"event.{to_status}", target=locked, changes={"status": [before, to_status]}
     )
@@ -177,24 +177,6 @@ def event_transition(*, actor, event: Event, to_status: str, message: str = "") 
 
 
 # --- editing a published event ------------------------------------------------------------------------------
-
-
-def _differs(event: Event, name: str, value) -> bool:
-    current = getattr(event, name)
-    if name == "image":
-        from django.db.models.fields.files import FieldFile
-
-        if value is not None and value is not False and not isinstance(value, FieldFile):
-            return True  # a new upload (the form re-encodes it into a ContentFile)
-        return (getattr(value, "name", None) or "") != (current.name or "")
-    if hasattr(current, "pk") or hasattr(value, "pk"):
-        return getattr(current, "pk", None) != getattr(value, "pk", None)
-    return current != value
-
-
-def open_revision(event: Event) -> Event | None:
-    """The change of a published event that is being prepared or reviewed, if there is one."""
-    return event.revisions.filter(status__in=workflow.OPEN_REVISION).first()
 
 
 def _check_registrations_fit(event: Event, new: Event) -> None:
@@ -247,15 +229,19 @@ def event_edit_published(*, actor, event: Event, **fields) -> tuple[Event, Event
         raise PermissionDenied
     if locked.status != S.PUBLISHED or locked.revision_of_id:
         raise ValidationError(_("Nur veröffentlichte Veranstaltungen werden so bearbeitet."))
-    if open_revision(locked) is not None:
+    if selectors.open_revision(locked) is not None:
         raise ValidationError(
             _("Für diese Veranstaltung liegt schon eine Änderung vor; bitte bearbeiten Sie diese.")
         )
     unknown = set(fields) - set(workflow.PUBLISH_AT_ONCE) - set(workflow.NEEDS_REVIEW)
     if unknown:
         raise ValidationError(_("Unbekannte Felder: %(names)s") % {"names": ", ".join(sorted(unknown))})
-    at_once = {n: v for n, v in fields.items() if n in workflow.PUBLISH_AT_ONCE and _differs(locked, n, v)}
-    reviewed = {n: v for n, v in fields.items() if n in workflow.NEEDS_REVIEW and _differs(locked, n, v)}
+    at_once = {
+        n: v for n, v in fields.items() if n in workflow.PUBLISH_AT_ONCE and selectors.differs(locked, n, v)
+    }
+    reviewed = {
+        n: v for n, v in fields.items() if n in workflow.NEEDS_REVIEW and selectors.differs(locked, n, v)
+    }
     revision = None
     if at_once:
         before = Event.objects.get(pk=locked.pk)
@@ -304,23 +290,6 @@ def event_edit_published(*, actor, event: Event, **fields) -> tuple[Event, Event
     return locked, revision
 
 
-def revision_differences(revision: Event) -> list[tuple[str, object, object]]:
-    """(field label, published value, proposed value) for every field the revision changes."""
-    original = revision.revision_of
-    rows = []
-    for name in (*workflow.NEEDS_REVIEW, *workflow.PUBLISH_AT_ONCE):
-        new = getattr(revision, name)
-        if _differs(original, name, new):
-            field = Event._meta.get_field(name)
-            label = field.verbose_name
-            if field.choices:
-                old, new = dict(field.choices).get(getattr(original, name)), dict(field.choices).get(new)
-            else:
-                old = getattr(original, name)
-            rows.append((label, old, new))
-    return rows
-
-
 COPIED_ON_APPROVAL = (*workflow.NEEDS_REVIEW, *workflow.PUBLISH_AT_ONCE)
 
 
@@ -337,14 +306,14 @@ def _revision_publish(*, actor, revision: Event, message: str) -> Event:
             _("Die Veranstaltung ist nicht mehr veröffentlicht; die Änderung kann nicht übernommen werden.")
         )
     before = Event.objects.select_related("neighbourhood").get(pk=original.pk)
-    changed = [label for label, _old, _new in revision_differences(revision)]
+    changed = [label for label, _old, _new in selectors.revision_differences(revision)]
     for name in COPIED_ON_APPROVAL:
         setattr(original, name, getattr(revision, name))
     original.slug = _slug(original.title)
     original.full_clean()
     _check_registrations_fit(before, original)
     original.save()
-    sync_occurrences(original)
+    event_occurrences_sync(event=original)
     text = _("Änderung veröffentlicht: %(fields)s") % {"fields": ", ".join(str(c) for c in changed) or "–"}
     step = EventStep.objects.create(
         event=original,
@@ -374,7 +343,7 @@ def _tell_registrants_of_change(actor, before: Event, after: Event) -> int:
     """Registrations of coming dates follow a changed time (same day for a series, the one date of a single
     event), are cancelled for a dropped date, and everyone affected is told in their language."""
     time_changed = any(getattr(before, f) != getattr(after, f) for f in workflow.TIME_FIELDS)
-    place_changed = any(_differs(before, f, getattr(after, f)) for f in workflow.PLACE_FIELDS)
+    place_changed = any(selectors.differs(before, f, getattr(after, f)) for f in workflow.PLACE_FIELDS)
     if not time_changed and not place_changed:
         return 0
     now = timezone.now()

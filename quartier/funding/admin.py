@@ -81,5 +81,5 @@ class FundingConsultationAdmin(AuditedAdmin):
         if request.method == "GET":
             obj = self.get_object(request, object_id)
             if obj is not None:
-                services.record_view(request.user, obj)
+                services.consultation_view_record(actor=request.user, consultation=obj)
         return super().change_view(request, object_id, form_url, extra_context)

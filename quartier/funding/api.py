@@ -362,7 +362,7 @@ def consultation_choose(request: HttpRequest, city_slug: str, token: str, payloa
     found, refused = _by_token(request, city_slug, token)
     if refused is None:
         try:
-            found = services.choose_slot(consultation=found, slot_id=payload.slot_id)
+            found = services.consultation_slot_choose(consultation=found, slot_id=payload.slot_id)
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
         refused = schema_response(

@@ -133,10 +133,10 @@ def _walk(consultation, state, actor, programmes, rng, city) -> None:
         return
     c = consultation
     if state == S.WITHDRAWN:
-        services.withdraw(consultation=c)
+        services.consultation_withdraw(consultation=c)
         return
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=rng.randint(2, 20))
-    c = services.propose_slots(
+    c = services.consultation_slots_propose(
         actor=actor,
         consultation=c,
         expected_version=c.version,
@@ -147,11 +147,11 @@ def _walk(consultation, state, actor, programmes, rng, city) -> None:
     )
     if state == S.SLOTS_PROPOSED:
         return
-    c = services.choose_slot(consultation=c, slot_id=c.slots.order_by("pk").first().pk)
+    c = services.consultation_slot_choose(consultation=c, slot_id=c.slots.order_by("pk").first().pk)
     if state == S.APPOINTMENT_CONFIRMED:
         return
     programme = rng.choice(programmes)
-    c = services.advise(
+    c = services.consultation_advise(
         actor=actor,
         consultation=c,
         notes="Demo: beraten, Programm empfohlen.",
@@ -160,11 +160,13 @@ def _walk(consultation, state, actor, programmes, rng, city) -> None:
     )
     if state == S.ADVISED:
         return
-    c = services.mark_applied(actor=actor, consultation=c, programme=programme, expected_version=c.version)
+    c = services.consultation_mark_applied(
+        actor=actor, consultation=c, programme=programme, expected_version=c.version
+    )
     if state == S.APPLIED:
         return
     approved = state != S.REJECTED
-    c = services.decide(
+    c = services.consultation_decide(
         actor=actor,
         consultation=c,
         approved=approved,
@@ -175,7 +177,7 @@ def _walk(consultation, state, actor, programmes, rng, city) -> None:
     if state != S.RUNNING:
         return
     offer = Offer.objects.filter(city=city, is_demo=True).order_by("?").first()
-    services.start_project(
+    services.consultation_project_start(
         actor=actor, consultation=c, offers=[offer] if offer else [], events=[], expected_version=c.version
     )
 

@@ -42,14 +42,14 @@ MAX_AMOUNT = Decimal("99999999.99")
 Conflict = personal.Conflict
 
 
-def status_token_for(submission_key: str) -> str:
+def _status_token_for(submission_key: str) -> str:
     """The status-link token of a submission (core.personal.status_token_for)."""
     return personal.status_token_for(FundingConsultation.STATUS_TOKEN_PURPOSE, submission_key)
 
 
-def status_url(consultation: FundingConsultation) -> str:
+def _status_url(consultation: FundingConsultation) -> str:
     """The requester's secret status link, absolute, for mails (the token is derived again from the key)."""
-    token = status_token_for(consultation.submission_key)
+    token = _status_token_for(consultation.submission_key)
     with translation.override(consultation.language):
         path = reverse("public:funding_status", kwargs={"token": token})
     domain = consultation.city.domain
@@ -100,7 +100,7 @@ class Request:
     consent: bool = False
 
 
-def validate(city, request: Request) -> dict:
+def _validate(*, city, request: Request) -> dict:
     """The cleaned values, or ValidationError with every problem at once."""
     errors: dict[str, str] = {}
     cleaned = {
@@ -171,10 +171,10 @@ def consultation_submit(
 ) -> tuple[FundingConsultation, str, bool]:
     """File a request for funding advice and route it to the district's coordinators (or the fallback team).
     Returns (consultation, status token, created); a submission key used before returns the first request."""
-    cleaned = validate(city, request)
+    cleaned = _validate(city=city, request=request)
     if key_error := personal.submission_key_error(submission_key):
         raise ValidationError({"__all__": key_error})
-    token = status_token_for(submission_key)
+    token = _status_token_for(submission_key)
     now = timezone.now()
     places = cleaned.pop("neighbourhoods")
     programmes = cleaned.pop("programmes")
@@ -272,7 +272,7 @@ def _step(
 
 
 @transaction.atomic
-def propose_slots(
+def consultation_slots_propose(
     *, actor, consultation, slots: list[tuple[datetime, datetime, str]], expected_version, message=""
 ):
     """Offer up to six appointments; earlier proposals that were not chosen are withdrawn."""
@@ -308,13 +308,13 @@ def propose_slots(
             done,
             "funding/email/slots.txt",
             _("Terminvorschläge für Ihre Förderberatung"),
-            status_url=status_url(done),
+            status_url=_status_url(done),
         )
     return done
 
 
 @transaction.atomic
-def choose_slot(
+def consultation_slot_choose(
     *, consultation, slot_id: int, actor=None, expected_version: int | None = None
 ) -> FundingConsultation:
     """The requester (by the status link, actor None) or staff confirm one of the proposed times. Staff pass the
@@ -330,7 +330,9 @@ def choose_slot(
 
 
 @transaction.atomic
-def advise(*, actor, consultation, notes: str, recommended: list, expected_version) -> FundingConsultation:
+def consultation_advise(
+    *, actor, consultation, notes: str, recommended: list, expected_version
+) -> FundingConsultation:
     locked = _locked(actor, consultation, expected_version)
     workflow.check(locked, S.ADVISED, workflow.STAFF)
     errors: dict[str, str] = {}
@@ -346,7 +348,7 @@ def advise(*, actor, consultation, notes: str, recommended: list, expected_versi
 
 
 @transaction.atomic
-def mark_applied(
+def consultation_mark_applied(
     *, actor, consultation, programme: FundingProgramme | None, expected_version, message=""
 ) -> FundingConsultation:
     locked = _locked(actor, consultation, expected_version)
@@ -363,7 +365,7 @@ def mark_applied(
 
 
 @transaction.atomic
-def decide(
+def consultation_decide(
     *,
     actor,
     consultation,
@@ -395,7 +397,7 @@ def decide(
 
 
 @transaction.atomic
-def start_project(
+def consultation_project_start(
     *, actor, consultation, offers: list, events: list, expected_version, message=""
 ) -> FundingConsultation:
     locked = _locked(actor, consultation, expected_version)
@@ -415,7 +417,9 @@ def start_project(
 
 
 @transaction.atomic
-def withdraw(*, consultation, actor=None, expected_version=None, message="") -> FundingConsultation:
+def consultation_withdraw(
+    *, consultation, actor=None, expected_version=None, message=""
+) -> FundingConsultation:
     locked = _locked(actor, consultation, expected_version)
     workflow.check(locked, S.WITHDRAWN, workflow.STAFF if actor else workflow.REQUESTER)
     errors: dict[str, str] = {}
@@ -428,7 +432,7 @@ def withdraw(*, consultation, actor=None, expected_version=None, message="") -> 
 
 
 @transaction.atomic
-def assign(*, actor, consultation, user, expected_version) -> FundingConsultation:
+def consultation_assign(*, actor, consultation, user, expected_version) -> FundingConsultation:
     locked = _locked(actor, consultation, expected_version)
     if user is not None and consultation_for(user, locked.city, locked.pk) is None:
         raise ValidationError(
@@ -441,7 +445,7 @@ def assign(*, actor, consultation, user, expected_version) -> FundingConsultatio
     return locked
 
 
-def record_view(actor, consultation: FundingConsultation) -> None:
+def consultation_view_record(*, actor, consultation: FundingConsultation) -> None:
     """An audit entry each time staff open a consultation that holds personal data."""
     if consultation.has_personal_data:
         audit_record(actor=actor, action="funding.viewed", target=consultation)
@@ -450,22 +454,22 @@ def record_view(actor, consultation: FundingConsultation) -> None:
 # --- personal data ---------------------------------------------------------------------------------------------
 
 
-def person_export(*, actor, consultations) -> list[dict]:
+def consultation_person_export(*, actor, consultations) -> list[dict]:
     """Everything stored about one person's consultations (DSGVO Art. 15), for the ones `actor` handles."""
     return personal_data.person_export(kind=CONSULTATIONS, actor=actor, requests=consultations)
 
 
-def erase_personal_data(*, actor, consultation, reason: str) -> FundingConsultation:
+def consultation_personal_data_erase(*, actor, consultation, reason: str) -> FundingConsultation:
     """Remove the contact data (on request, or by the retention rule); the idea stays, anonymised."""
     return personal_data.personal_data_erase(
         kind=CONSULTATIONS, actor=actor, request=consultation, reason=reason
     )
 
 
-def purge_personal_data(now=None) -> int:
+def consultations_personal_data_purge(*, now=None) -> int:
     """Contact data goes 6 months after the consultation ended, or 24 months after the last activity."""
     return personal.purge(
         FundingConsultation,
-        lambda c: erase_personal_data(actor=None, consultation=c, reason="retention"),
+        lambda c: consultation_personal_data_erase(actor=None, consultation=c, reason="retention"),
         now,
     )

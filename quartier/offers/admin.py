@@ -3,7 +3,7 @@ from django.contrib import admin
 from quartier.core.admin import AuditedAdmin
 
 from .models import Offer, OfferCategory
-from .services import reindex
+from .services import offers_reindex
 
 
 @admin.register(OfferCategory)
@@ -18,7 +18,7 @@ class OfferCategoryAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:  # the category's name is part of what offers are found by
-            reindex(Offer.objects.filter(category=obj))
+            offers_reindex(offers=Offer.objects.filter(category=obj))
 
 
 @admin.register(Offer)
@@ -33,4 +33,6 @@ class OfferAdmin(AuditedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
 
-        reindex(Offer.objects.filter(pk=form.instance.pk))  # title, places or texts may have changed
+        offers_reindex(
+            offers=Offer.objects.filter(pk=form.instance.pk)
+        )  # title, places or texts may have changed

@@ -14,7 +14,7 @@ from quartier.places.models import Neighbourhood
 
 from . import search
 from .models import Offer, OfferCategory, TargetGroup
-from .services import ensure_default_categories, search_document
+from .services import offer_categories_ensure_defaults, search_document
 from .signals import retire
 
 KINDS = [
@@ -90,7 +90,7 @@ def create_demo_offers(
 ) -> dict:
     """Create the demo organisations and offers once (by the first offer's slug); a second call changes nothing.
     Returns counts. `prefix` names a separate set (bench/offers_data.py makes 50,000 more with "bench")."""
-    ensure_default_categories(city)
+    offer_categories_ensure_defaults(city=city)
     marker = f"{prefix}-angebot-1"
     if Offer.objects.filter(city=city, slug=marker).exists():
         return {"organisations": 0, "offers": 0}

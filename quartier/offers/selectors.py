@@ -1,4 +1,5 @@
-"""Reads of offers: the public search with its filters, and what staff may see and correct."""
+"""Reads of offers: the public search with its filters, what staff may see and correct, and the offer a
+confirmation link points to."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from quartier.accounts.permissions import (
     district_ids_for,
     is_citywide_staff,
 )
+from quartier.core.tokens import token_hash
 from quartier.organisations.models import Organisation
 from quartier.places.models import Neighbourhood
 
@@ -126,3 +128,14 @@ def offer_counts(city, organisation_ids: list[int]) -> dict[int, int]:
     ):
         counts[org_id] += 1
     return dict(counts)
+
+
+def offer_by_confirm_token(token: str) -> Offer | None:
+    """The offer a reminder mail's confirmation link points to, or None (a wrong token is simply not found)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Offer.objects.filter(confirm_token_hash=token_hash(token))
+        .select_related("city", "organisation")
+        .first()
+    )

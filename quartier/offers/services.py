@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quartier.core.audit import audit_record, model_changes
-from quartier.core.tokens import new_token, token_hash
+from quartier.core.tokens import new_token
 
 from . import permissions, search, signals
 from .models import Offer, OfferCategory, TargetGroup
@@ -212,7 +212,7 @@ def offer_update(*, actor, offer: Offer, data: OfferData, expected_version: int)
     return locked
 
 
-def confirm_link_token(offer: Offer) -> str:
+def offer_confirm_token_create(*, offer: Offer) -> str:
     """A new one-click confirmation token for the reminder mail (only its hash is stored)."""
     token, digest = new_token()
     Offer.objects.filter(pk=offer.pk).update(confirm_token_hash=digest)  # nothing public changes
@@ -230,17 +230,7 @@ def offer_confirm(*, offer: Offer, actor=None) -> Offer:
     return offer
 
 
-def offer_by_confirm_token(token: str) -> Offer | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        Offer.objects.filter(confirm_token_hash=token_hash(token))
-        .select_related("city", "organisation")
-        .first()
-    )
-
-
-def reindex(offers) -> int:
+def offers_reindex(*, offers) -> int:
     """Recompute the search documents of these offers (e.g. after a category or an organisation was renamed)."""
     rows = list(offers.select_related("category", "organisation").prefetch_related("neighbourhoods"))
     for offer in rows:
@@ -271,7 +261,7 @@ DEFAULT_CATEGORIES = [
 ]
 
 
-def ensure_default_categories(city) -> int:
+def offer_categories_ensure_defaults(*, city) -> int:
     """Create the starter categories a city does not have yet (by slug); never renames what staff changed."""
     existing = set(OfferCategory.objects.filter(city=city).values_list("slug", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
@@ -284,7 +274,7 @@ def ensure_default_categories(city) -> int:
     return len(new)
 
 
-def send_confirmation_reminders(*, base_url: str = "", now=None) -> tuple[int, int]:
+def offer_confirmation_reminders_send(*, base_url: str = "", now=None) -> tuple[int, int]:
     """Mail each published offer not confirmed for the configured time once: to the offer's contact address, else
     its organisation's. Returns (sent, offers without any address). The offer is hidden `OFFER_HIDE_AFTER_DAYS`
     later unless someone confirms or edits it."""
@@ -305,7 +295,7 @@ def send_confirmation_reminders(*, base_url: str = "", now=None) -> tuple[int, i
             without += 1
             continue
         with transaction.atomic():
-            token = confirm_link_token(offer)
+            token = offer_confirm_token_create(offer=offer)
             with translation.override(settings.LANGUAGE_CODE):
                 path = reverse("public:offer_confirm", kwargs={"token": token})
                 host = base_url.rstrip("/") or (

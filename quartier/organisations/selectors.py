@@ -1,14 +1,17 @@
-"""Reads of organisations, scoped to the acting user."""
+"""Reads of organisations, scoped to the acting user; an invitation by its token and the account it is for."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quartier.accounts import emails
 from quartier.accounts.models import Role, User
 from quartier.accounts.permissions import CITYWIDE_ROLES, district_ids_for, is_platform_admin, roles_in
 from quartier.core.models import AuditEntry
+from quartier.core.tokens import token_hash
 
 from .models import Invitation, MemberRole, Organisation, OrganisationMember
 from .permissions import counting_memberships
@@ -164,3 +167,19 @@ def membership_changes(organisation, limit: int = RECENT_CHANGES) -> list[Member
 def _person(user) -> str:
     name = user.get_full_name().strip()
     return f"{name} ({user.email})" if name else user.email
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The open, unexpired invitation for this token, or None (a wrong token is simply not found)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "organisation__city")
+        .filter(token_hash=token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def invitation_account(invitation: Invitation) -> User | None:
+    """The existing account the invitation is addressed to (exactly that address), if there is one."""
+    return emails.account_for(invitation.email)

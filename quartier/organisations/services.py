@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from quartier.accounts import emails
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.audit import audit_record, model_changes
-from quartier.core.tokens import new_token, token_hash
+from quartier.core.tokens import new_token
 
-from . import permissions
+from . import permissions, selectors
 from .models import Invitation, MemberRole, Organisation, OrganisationMember
 
 INVITATION_DAYS = 14
@@ -164,33 +164,17 @@ def invitation_withdraw(*, actor, organisation: Organisation, invitation_id: int
     )
 
 
-def invitation_for_token(token: str) -> Invitation | None:
-    """The open, unexpired invitation for this token, or None (a wrong token is simply not found)."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        Invitation.objects.select_related("organisation", "organisation__city")
-        .filter(token_hash=token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-
-
 class InvitationRefused(ValidationError):
     """The invitation is valid, but not for the account at hand; `code` says why (for the page's wording)."""
 
 
-def invitation_account(invitation: Invitation) -> User | None:
-    """The existing account the invitation is addressed to (exactly that address), if there is one."""
-    return emails.account_for(invitation.email)
-
-
-def invitation_check(invitation: Invitation, user) -> None:
+def invitation_check(*, invitation: Invitation, user) -> None:
     """Raise InvitationRefused if `user` (the logged-in account or None) may not accept the invitation.
 
     An invitation to an existing account is accepted only by that account, logged in; an invitation for a new
     account only without being logged in as someone else; nobody accepts an invitation they sent themselves."""
     logged_in = user is not None and user.is_authenticated
-    account = invitation_account(invitation)
+    account = selectors.invitation_account(invitation)
     owner = emails.confusable_owner(invitation.email)
     if account is None and owner is not None:
         raise InvitationRefused(CONFUSABLE, code="confusable")
@@ -228,14 +212,14 @@ def invitation_accept(
 ) -> User:
     """Accept an invitation. An existing account accepts it logged in (`user`); a new account is created with the
     name and password given. The person becomes a member (or manager) added by the inviter."""
-    invitation = invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         raise ValidationError(_("Diese Einladung ist ungültig oder abgelaufen."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("Diese Einladung wurde bereits angenommen."))
-    invitation_check(invitation, user)
-    account = invitation_account(invitation)
+    invitation_check(invitation=invitation, user=user)
+    account = selectors.invitation_account(invitation)
     if account is None:
         if not password:
             raise ValidationError(_("Bitte legen Sie ein Passwort fest."))

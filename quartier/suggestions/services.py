@@ -42,7 +42,7 @@ MAX_NAME = 200
 Conflict = personal.Conflict
 
 
-def status_token_for(submission_key: str) -> str:
+def _status_token_for(submission_key: str) -> str:
     """The status-link token of a submission (core.personal.status_token_for)."""
     return personal.status_token_for(Suggestion.STATUS_TOKEN_PURPOSE, submission_key)
 
@@ -100,7 +100,7 @@ def suggestion_submit(
     if errors:
         raise ValidationError(errors)
 
-    token = status_token_for(submission_key)
+    token = _status_token_for(submission_key)
     now = timezone.now()
     language = supported_language(language or translation.get_language())
 
@@ -148,7 +148,7 @@ def _notify_submitted(suggestion: Suggestion, token: str, status_url_for) -> Non
                 status_url=status_url_for(token),
                 readers=readers_sentence(suggestion),
             )
-    notify_handlers(suggestion)
+    _notify_handlers(suggestion)
 
 
 def _mail_writer(suggestion: Suggestion, template: str, **context) -> None:
@@ -160,7 +160,7 @@ def _mail_writer(suggestion: Suggestion, template: str, **context) -> None:
     EmailMessage(subject=subject, body=body, to=[suggestion.email]).send()
 
 
-def notify_handlers(suggestion: Suggestion) -> list[str]:
+def _notify_handlers(suggestion: Suggestion) -> list[str]:
     """Mail the people who receive the suggestion's district's work now, unless they chose a daily digest."""
     recipients = work_recipients(city=suggestion.city, district=suggestion.district)
     addresses = sorted(u.email for u in recipients.users if u.work_mail == User.WorkMail.IMMEDIATE)
@@ -347,33 +347,33 @@ def suggestion_add_note(*, actor, suggestion: Suggestion, text: str) -> Suggesti
     return note
 
 
-def record_view(actor, suggestion: Suggestion) -> None:
+def suggestion_view_record(*, actor, suggestion: Suggestion) -> None:
     """An audit entry for every time staff open a suggestion that holds personal data."""
     if suggestion.has_personal_data:
         audit_record(actor=actor, action="suggestion.viewed", target=suggestion)
 
 
-def person_export(*, actor, suggestions) -> list[dict]:
+def suggestion_person_export(*, actor, suggestions) -> list[dict]:
     """Everything stored about one person's suggestions (DSGVO Art. 15), for the ones `actor` handles."""
     return personal_data.person_export(kind=SUGGESTIONS, actor=actor, requests=suggestions)
 
 
-def erase_personal_data(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
+def suggestion_personal_data_erase(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Remove name and e-mail (on request, or by the retention rule); the suggestion stays, anonymised."""
     return personal_data.personal_data_erase(kind=SUGGESTIONS, actor=actor, request=suggestion, reason=reason)
 
 
-def purge_personal_data(now=None) -> int:
+def suggestions_personal_data_purge(*, now=None) -> int:
     """Apply the retention rule (decision 0016): contact data goes 6 months after closing, or 24 months after the
     last activity if the suggestion never closes (QUARTIER_SUGGESTION_KEEP_* settings)."""
     return personal.purge(
         Suggestion,
-        lambda s: erase_personal_data(actor=None, suggestion=s, reason="retention"),
+        lambda s: suggestion_personal_data_erase(actor=None, suggestion=s, reason="retention"),
         now,
     )
 
 
-def send_digests(now=None) -> int:
+def suggestion_digests_send(*, now=None) -> int:
     """The daily digest for staff who chose it: the suggestions that arrived in their scope since the last one."""
     now = now or timezone.now()
     sent = 0

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from quartier.accounts import services
+from quartier.accounts import selectors, services
 from quartier.accounts.models import Membership, Role, StaffInvitation, User
 from quartier.core.models import AuditEntry
 from quartier.places.models import City, District
@@ -143,11 +143,11 @@ def test_an_administrator_of_another_city_cannot_invite_here(essen, other_city):
 def test_accepting_sets_the_password_once(essen, city_admin):
     user = invite(city_admin, essen)
     token = token_from_mail(mail.outbox[0])
-    assert services.staff_invitation_for_token(token).user == user
+    assert selectors.staff_invitation_for_token(token).user == user
     services.staff_invitation_accept(token=token, password="ein-langes-passwort-2026")
     user.refresh_from_db()
     assert user.check_password("ein-langes-passwort-2026")
-    assert services.staff_invitation_for_token(token) is None
+    assert selectors.staff_invitation_for_token(token) is None
     with pytest.raises(ValidationError, match="ungültig oder abgelaufen"):
         services.staff_invitation_accept(token=token, password="ein-anderes-passwort-2026")
     user.refresh_from_db()
@@ -160,7 +160,7 @@ def test_an_expired_link_does_not_work(essen, city_admin):
     invite(city_admin, essen)
     token = token_from_mail(mail.outbox[0])
     StaffInvitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.staff_invitation_for_token(token) is None
+    assert selectors.staff_invitation_for_token(token) is None
     with pytest.raises(ValidationError):
         services.staff_invitation_accept(token=token, password="ein-langes-passwort-2026")
 
@@ -168,7 +168,7 @@ def test_an_expired_link_does_not_work(essen, city_admin):
 @pytest.mark.parametrize("token", ["", "x", "a" * 101, "a" * 10_000, "' OR 1=1 --", "../../etc"])
 def test_wrong_tokens_find_nothing(essen, city_admin, token):
     invite(city_admin, essen)
-    assert services.staff_invitation_for_token(token) is None
+    assert selectors.staff_invitation_for_token(token) is None
 
 
 def test_resend_replaces_the_old_link(essen, city_admin):
@@ -177,8 +177,8 @@ def test_resend_replaces_the_old_link(essen, city_admin):
     services.staff_invitation_resend(actor=city_admin, city=essen, user=user, accept_url_for=url_for)
     new = token_from_mail(mail.outbox[1])
     assert old != new
-    assert services.staff_invitation_for_token(old) is None
-    assert services.staff_invitation_for_token(new).user == user
+    assert selectors.staff_invitation_for_token(old) is None
+    assert selectors.staff_invitation_for_token(new).user == user
     assert AuditEntry.objects.filter(action="account.invitation_resent", target_id=str(user.pk)).count() == 1
 
 
@@ -195,7 +195,7 @@ def test_a_deactivated_invited_account_cannot_accept(essen, city_admin):
     user = invite(city_admin, essen)
     token = token_from_mail(mail.outbox[0])
     services.staff_deactivate(actor=city_admin, city=essen, user=user)
-    assert services.staff_invitation_for_token(token) is None
+    assert selectors.staff_invitation_for_token(token) is None
 
 
 def test_roles_update_replaces_staff_roles_and_keeps_organisation_membership(essen, city_admin):

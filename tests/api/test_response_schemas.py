@@ -56,7 +56,7 @@ def world(client, essen, events, coordinator_iii):  # noqa: F811  (the events fi
     suggestion, token, _ = submit(essen)
     consultation, funding_token = file_request(essen)
     start = timezone.now() + timedelta(days=3)
-    consultation = funding_services.propose_slots(
+    consultation = funding_services.consultation_slots_propose(
         actor=coordinator_iii,
         consultation=consultation,
         slots=[(start, start + timedelta(hours=1), "Rathaus")],

@@ -22,7 +22,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from quartier.events.models import Event
 from quartier.events.occurrences import BERLIN
-from quartier.events.services import sync_occurrences
+from quartier.events.services import event_occurrences_sync
 from quartier.organisations.models import Organisation
 from quartier.places.models import Neighbourhood
 
@@ -46,7 +46,7 @@ event = Event.objects.create(
     status=Event.Status.PUBLISHED,
     published_at=timezone.now(),
 )
-print(json.dumps({{"id": event.pk, "slug": event.slug, "occurrences": sync_occurrences(event)}}))
+print(json.dumps({{"id": event.pk, "slug": event.slug, "occurrences": event_occurrences_sync(event=event)}}))
 """
 
 ACTIVE = """() => {

@@ -120,7 +120,7 @@ consultation, token, _ = funding.consultation_submit(
     notify=False,
 )
 start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=4)
-funding.propose_slots(
+funding.consultation_slots_propose(
     actor=None, consultation=consultation, slots=[(start, start + timedelta(hours=1), "Bezirksstelle III")],
     expected_version=consultation.version,
 )

@@ -74,7 +74,7 @@ consultation, token, _created = services.consultation_submit(
     notify=False,
 )
 start = timezone.now().replace(second=0, microsecond=0) + timedelta(days=4)
-services.propose_slots(
+services.consultation_slots_propose(
     actor=None,
     consultation=consultation,
     slots=[

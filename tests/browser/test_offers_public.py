@@ -62,7 +62,7 @@ advice = make(
 )
 stale = make("Elterncafé zum Bestätigen", "parents-cafe", ["Katernberg"], weekly_times=[{{"weekday": 0, "start": "09:00", "end": "11:00"}}])
 Offer.objects.filter(pk=stale.pk).update(confirmed_at=timezone.now() - Offer.hidden_after() - timedelta(days=2))
-tokens = {{lang: services.confirm_link_token(stale) for lang in ["de"]}}
+tokens = {{lang: services.offer_confirm_token_create(offer=stale) for lang in ["de"]}}
 print(json.dumps({{"cafe": cafe.slug, "advice": advice.slug, "stale": stale.slug, "token": tokens["de"]}}))
 """
 

@@ -77,20 +77,20 @@ KIND_DEFS = {
         page="/de/arbeitsbereich/vorschlaege/auskunft-und-loeschung/",
         submit=_suggestion,
         by_token=suggestion_selectors.by_status_token,
-        erase=lambda actor, r, reason: suggestions.erase_personal_data(
+        erase=lambda actor, r, reason: suggestions.suggestion_personal_data_erase(
             actor=actor, suggestion=r, reason=reason
         ),
-        purge=suggestions.purge_personal_data,
+        purge=suggestions.suggestions_personal_data_purge,
         ended={"status": "closed", "outcome": "implemented"},
     ),
     "funding": dict(
         page="/de/arbeitsbereich/foerderberatung/auskunft-und-loeschung/",
         submit=_consultation,
         by_token=funding_selectors.by_status_token,
-        erase=lambda actor, r, reason: funding.erase_personal_data(
+        erase=lambda actor, r, reason: funding.consultation_personal_data_erase(
             actor=actor, consultation=r, reason=reason
         ),
-        purge=funding.purge_personal_data,
+        purge=funding.consultations_personal_data_purge,
         ended={"status": "withdrawn"},
     ),
 }

@@ -148,7 +148,7 @@ def test_funding_slot_confirmation_same_version_at_once_one_wins(own_connections
 
     def prepare():
         consultation = file_request(_essen())[0]
-        funding.propose_slots(
+        funding.consultation_slots_propose(
             actor=first,
             consultation=consultation,
             slots=[
@@ -164,7 +164,7 @@ def test_funding_slot_confirmation_same_version_at_once_one_wins(own_connections
     version = consultation.version
 
     def choose(actor, slot):
-        return lambda: funding.choose_slot(
+        return lambda: funding.consultation_slot_choose(
             consultation=consultation, slot_id=slot.pk, actor=actor, expected_version=version
         )
 

@@ -25,7 +25,7 @@ def _published(event: Event) -> Event:
     """Published directly (the workflow is tested elsewhere), with its occurrence rows."""
     Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
     event.refresh_from_db()
-    services.sync_occurrences(event)
+    services.event_occurrences_sync(event=event)
     return event
 
 

@@ -23,7 +23,7 @@ H = {"HTTP_HOST": "127.0.0.1"}
 @pytest.fixture
 def event(organiser, organisation):
     e = publish(draft(organiser, organisation, registration="limited", capacity=3))
-    services.sync_occurrences(e)
+    services.event_occurrences_sync(event=e)
     mail.outbox.clear()
     return e
 
@@ -135,7 +135,7 @@ def test_a_dropped_date_of_a_series_cancels_its_registrations_and_tells_them(
             recurrence_until=(START + timedelta(days=21)).date(),
         )
     )
-    services.sync_occurrences(series)
+    services.event_occurrences_sync(event=series)
     second = START + timedelta(days=7)
     register(series, email="erste-demo@example.org")
     register(series, email="zweite-demo@example.org", start=second)

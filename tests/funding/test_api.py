@@ -64,7 +64,7 @@ def test_filing_a_request_and_its_status(client, essen, coordinator_iii):
     assert status.status_code == 200 and status["Cache-Control"] == "no-store"
     assert status.json()["status"] == "requested" and status.json()["next_steps"] == ["withdrawn"]
     start = timezone.now() + timedelta(days=5)
-    services.propose_slots(
+    services.consultation_slots_propose(
         actor=coordinator_iii,
         consultation=consultation,
         slots=[(start, start + timedelta(hours=1), "Bezirksstelle")],

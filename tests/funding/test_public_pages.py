@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quartier.events.models import Event
 from quartier.events.occurrences import BERLIN
-from quartier.events.services import sync_occurrences
+from quartier.events.services import event_occurrences_sync
 from quartier.funding import services
 from quartier.funding.forms.public import FORM_KEY_SALT, new_form_key
 from quartier.funding.models import ConsultationSlot, FundingConsultation
@@ -101,7 +101,7 @@ def tea_event(essen, organisation):
         status=Event.Status.PUBLISHED,
         published_at=timezone.now(),
     )
-    sync_occurrences(event)
+    event_occurrences_sync(event=event)
     return event
 
 
@@ -446,7 +446,7 @@ def _propose(consultation, *days):
     slots = [
         (start + timedelta(days=d), start + timedelta(days=d, hours=1), "Bezirksstelle Demo") for d in (0, 1)
     ]
-    return services.propose_slots(
+    return services.consultation_slots_propose(
         actor=None, consultation=consultation, slots=slots, expected_version=consultation.version
     )
 

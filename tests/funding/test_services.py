@@ -53,23 +53,25 @@ def test_routing_to_the_district_and_the_fallback_team(essen, coordinator_iii, f
 def test_the_whole_way_with_a_step_each(essen, coordinator_iii, programme, organisation):
     consultation, _ = file_request(essen)
     start, end = soon()
-    c = services.propose_slots(
+    c = services.consultation_slots_propose(
         actor=coordinator_iii,
         consultation=consultation,
         slots=[(start, end, "Bezirksstelle III")],
         expected_version=1,
     )
     slot = c.slots.get()
-    c = services.choose_slot(consultation=c, slot_id=slot.pk)  # by the requester's link
-    c = services.advise(
+    c = services.consultation_slot_choose(consultation=c, slot_id=slot.pk)  # by the requester's link
+    c = services.consultation_advise(
         actor=coordinator_iii,
         consultation=c,
         notes="Quartiersfonds passt.",
         recommended=[programme],
         expected_version=3,
     )
-    c = services.mark_applied(actor=coordinator_iii, consultation=c, programme=programme, expected_version=4)
-    c = services.decide(
+    c = services.consultation_mark_applied(
+        actor=coordinator_iii, consultation=c, programme=programme, expected_version=4
+    )
+    c = services.consultation_decide(
         actor=coordinator_iii,
         consultation=c,
         approved=True,
@@ -78,7 +80,7 @@ def test_the_whole_way_with_a_step_each(essen, coordinator_iii, programme, organ
         expected_version=5,
     )
     offer = make_offer(essen, organisation, "Sprachcafé für Frauen")
-    c = services.start_project(
+    c = services.consultation_project_start(
         actor=coordinator_iii, consultation=c, offers=[offer], events=[], expected_version=6
     )
     assert c.status == S.RUNNING and str(c.result_amount) == "4500.00" and c.result_programme == programme
@@ -102,7 +104,7 @@ def test_the_whole_way_with_a_step_each(essen, coordinator_iii, programme, organ
 def test_transitions_nobody_may_take(essen, coordinator_iii, programme):
     consultation, _ = file_request(essen)
     with pytest.raises(ValidationError):
-        services.decide(
+        services.consultation_decide(
             actor=coordinator_iii,
             consultation=consultation,
             approved=True,
@@ -111,26 +113,26 @@ def test_transitions_nobody_may_take(essen, coordinator_iii, programme):
             expected_version=1,
         )
     with pytest.raises(ValidationError):  # the requester cannot advise themselves
-        services.choose_slot(consultation=consultation, slot_id=1)
+        services.consultation_slot_choose(consultation=consultation, slot_id=1)
     assert workflow.next_statuses(S.REQUESTED, workflow.REQUESTER) == [S.WITHDRAWN]
-    withdrawn = services.withdraw(consultation=consultation)
+    withdrawn = services.consultation_withdraw(consultation=consultation)
     assert withdrawn.status == S.WITHDRAWN and withdrawn.closed_at
     with pytest.raises(ValidationError):
-        services.withdraw(consultation=withdrawn)
+        services.consultation_withdraw(consultation=withdrawn)
 
 
 def test_scope_and_stale_versions(essen, coordinator_iii, coordinator_iv):
     consultation, _ = file_request(essen)
     start, end = soon()
     with pytest.raises(PermissionDenied):
-        services.propose_slots(
+        services.consultation_slots_propose(
             actor=coordinator_iv, consultation=consultation, slots=[(start, end, "")], expected_version=1
         )
-    services.propose_slots(
+    services.consultation_slots_propose(
         actor=coordinator_iii, consultation=consultation, slots=[(start, end, "")], expected_version=1
     )
     with pytest.raises(services.Conflict) as conflict:
-        services.propose_slots(
+        services.consultation_slots_propose(
             actor=coordinator_iii, consultation=consultation, slots=[(start, end, "")], expected_version=1
         )
     assert conflict.value.current.version == 2
@@ -150,7 +152,7 @@ def test_scope_and_stale_versions(essen, coordinator_iii, coordinator_iv):
 def test_bad_slots_change_nothing(essen, coordinator_iii, slots, field):
     consultation, _ = file_request(essen)
     with pytest.raises(ValidationError) as error:
-        services.propose_slots(
+        services.consultation_slots_propose(
             actor=coordinator_iii,
             consultation=consultation,
             slots=[(s, e, "") for s, e in slots],
@@ -212,14 +214,14 @@ def test_the_same_submission_key_files_once(essen):
 
 def test_retention_removes_contact_data_and_keeps_the_idea(essen):
     ended, _ = file_request(essen)
-    services.withdraw(consultation=ended)
+    services.consultation_withdraw(consultation=ended)
     FundingConsultation.objects.filter(pk=ended.pk).update(closed_at=timezone.now() - timedelta(days=200))
     idle, _ = file_request(essen, title="Nähcafé")
     FundingConsultation.objects.filter(pk=idle.pk).update(
         last_activity_at=timezone.now() - timedelta(days=800)
     )
     fresh, _ = file_request(essen, title="Jugendtreff")
-    assert services.purge_personal_data() == 2
+    assert services.consultations_personal_data_purge() == 2
     ended.refresh_from_db()
     fresh.refresh_from_db()
     assert (
@@ -228,7 +230,7 @@ def test_retention_removes_contact_data_and_keeps_the_idea(essen):
         and ended.title == "Sprachcafé für Frauen"
     )
     assert fresh.contact_email == "antrag-demo@example.org"
-    assert services.purge_personal_data() == 0
+    assert services.consultations_personal_data_purge() == 0
 
 
 def test_a_time_that_has_passed_cannot_be_chosen(essen, coordinator_iii):
@@ -236,13 +238,13 @@ def test_a_time_that_has_passed_cannot_be_chosen(essen, coordinator_iii):
 
     consultation, _ = file_request(essen)
     start, end = soon()
-    c = services.propose_slots(
+    c = services.consultation_slots_propose(
         actor=coordinator_iii, consultation=consultation, slots=[(start, end, "")], expected_version=1
     )
     slot = c.slots.get()
     ConsultationSlot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(ValidationError):
-        services.choose_slot(consultation=c, slot_id=slot.pk)
+        services.consultation_slot_choose(consultation=c, slot_id=slot.pk)
     c.refresh_from_db()
     assert c.status == S.SLOTS_PROPOSED
 

@@ -162,7 +162,7 @@ def test_city_admin_and_platform_admin_see_all(client, essen, platform_admin, in
 
 def test_list_has_no_contact_data_and_filters(client, essen, coordinator_iii, in_iii):
     other = make(essen, title="Hausaufgabenhilfe am Nachmittag", places=("Frohnhausen",))
-    services.withdraw(consultation=other, actor=coordinator_iii, expected_version=1)
+    services.consultation_withdraw(consultation=other, actor=coordinator_iii, expected_version=1)
     client.force_login(coordinator_iii)
     page = client.get(LIST, **H).content.decode()
     assert "x-demo@example.org" not in page and "Demo Antragstellerin" not in page
@@ -448,10 +448,12 @@ def test_approval_needs_programme_and_a_sane_amount(
     client, essen, coordinator_iii, in_iii, amount, programme, message
 ):
     chosen = make_programme(essen)
-    services.advise(
+    services.consultation_advise(
         actor=coordinator_iii, consultation=in_iii, notes="Beraten.", recommended=[], expected_version=1
     )
-    services.mark_applied(actor=coordinator_iii, consultation=in_iii, programme=None, expected_version=2)
+    services.consultation_mark_applied(
+        actor=coordinator_iii, consultation=in_iii, programme=None, expected_version=2
+    )
     client.force_login(coordinator_iii)
     data = {"action": "approve", "approve-version": 3, "approve-result_amount": amount}
     if programme:
@@ -473,11 +475,13 @@ def test_project_offers_are_limited_to_the_organisation_or_its_places(
     in_iii.organisation = organisation
     in_iii.save(update_fields=["organisation"])
     programme = make_programme(essen)
-    services.advise(
+    services.consultation_advise(
         actor=coordinator_iii, consultation=in_iii, notes="Beraten.", recommended=[], expected_version=1
     )
-    services.mark_applied(actor=coordinator_iii, consultation=in_iii, programme=programme, expected_version=2)
-    services.decide(
+    services.consultation_mark_applied(
+        actor=coordinator_iii, consultation=in_iii, programme=programme, expected_version=2
+    )
+    services.consultation_decide(
         actor=coordinator_iii,
         consultation=in_iii,
         approved=True,
@@ -501,7 +505,9 @@ def test_project_offers_are_limited_to_the_organisation_or_its_places(
 
 def test_stale_version_is_409_and_keeps_what_was_typed(client, essen, coordinator_iii, in_iii):
     colleague = make_user("kollegin-demo@example.org", roles=[(Role.COORDINATOR, "III")], city=essen)
-    services.assign(actor=colleague, consultation=in_iii, user=colleague, expected_version=1)  # now version 2
+    services.consultation_assign(
+        actor=colleague, consultation=in_iii, user=colleague, expected_version=1
+    )  # now version 2
     client.force_login(coordinator_iii)
     response = client.post(
         url(in_iii),
@@ -527,7 +533,7 @@ def test_stale_version_is_409_and_keeps_what_was_typed(client, essen, coordinato
 
 def test_stale_version_on_confirm_is_409(client, essen, coordinator_iii, in_iii):
     start = timezone.now() + timedelta(days=3)
-    services.propose_slots(
+    services.consultation_slots_propose(
         actor=coordinator_iii,
         consultation=in_iii,
         slots=[(start, start + timedelta(hours=1), "Büro")],

@@ -31,21 +31,21 @@ def old(essen, organisation):
 def test_reminder_once_with_a_link_that_confirms(client, essen, organisation, old, settings):
     settings.SITE_URL = "https://quartier.example.org"
     fresh = age(make_offer(essen, organisation, "Elterncafé", contact_email="eltern-demo@example.org"), 200)
-    assert services.send_confirmation_reminders() == (1, 0)
+    assert services.offer_confirmation_reminders_send() == (1, 0)
     assert [m.to for m in mail.outbox] == [["sprachcafe-demo@example.org"]]
     body = mail.outbox[0].body
     assert "Sprachcafé" in body and "Nachbarschaftsverein Demo e. V." in body
     link = re.search(r"https://quartier\.example\.org(/de/angebote/bestaetigen/[^/\s]+/)", body).group(1)
     old.refresh_from_db()
     assert old.reminder_sent_at is not None and old.confirm_token_hash
-    assert services.send_confirmation_reminders() == (0, 0)  # once
+    assert services.offer_confirmation_reminders_send() == (0, 0)  # once
     token = link.rstrip("/").rsplit("/", 1)[1]
-    assert services.offer_by_confirm_token(token) == old
+    assert selectors.offer_by_confirm_token(token) == old
     services.offer_confirm(offer=old)
     old.refresh_from_db()
     assert old.reminder_sent_at is None and not old.confirm_token_hash
     assert (timezone.now() - old.confirmed_at).total_seconds() < 60
-    assert services.offer_by_confirm_token(token) is None  # used up
+    assert selectors.offer_by_confirm_token(token) is None  # used up
     assert fresh.reminder_sent_at is None
 
 
@@ -53,12 +53,12 @@ def test_organisation_address_when_the_offer_has_none_and_offers_without_any(ess
     organisation.email = "verein-demo@example.org"
     organisation.save()
     age(make_offer(essen, organisation, "Beratung"), 400)
-    assert services.send_confirmation_reminders() == (1, 0)
+    assert services.offer_confirmation_reminders_send() == (1, 0)
     assert mail.outbox[-1].to == ["verein-demo@example.org"]
     organisation.email = ""
     organisation.save()
     age(make_offer(essen, organisation, "Sportgruppe"), 400)
-    assert services.send_confirmation_reminders() == (0, 1)
+    assert services.offer_confirmation_reminders_send() == (0, 1)
 
 
 def test_hidden_after_the_grace_time_and_listed_again_when_edited(essen, organisation, old):

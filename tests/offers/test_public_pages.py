@@ -336,7 +336,7 @@ def stale_offer(essen, organisation):
         reminder_sent_at=timezone.now(),
     )
     offer.refresh_from_db()
-    return offer, services.confirm_link_token(offer)
+    return offer, services.offer_confirm_token_create(offer=offer)
 
 
 def assert_secret_headers(response):

@@ -141,7 +141,7 @@ def test_the_search_follows_changes_and_renames(essen, organisation):
     assert list(selectors.public_search(essen, selectors.OfferFilters(q="Sprachcafé"))) == []
     organisation.name = "Kulturwerkstatt Demo"
     organisation.save()
-    services.reindex(Offer.objects.filter(organisation=organisation))
+    services.offers_reindex(offers=Offer.objects.filter(organisation=organisation))
     assert list(selectors.public_search(essen, selectors.OfferFilters(q="Kulturwerkstatt"))) == [offer]
 
 
@@ -152,10 +152,10 @@ def test_slugs_are_unique_per_city(essen, organisation):
 
 
 def test_default_categories_are_created_once_and_kept_when_renamed(essen):
-    assert services.ensure_default_categories(essen) == 0  # load_city made them
+    assert services.offer_categories_ensure_defaults(city=essen) == 0  # load_city made them
     OfferCategory.objects.filter(city=essen, slug="language-cafe").update(name="Sprachtreff")
     OfferCategory.objects.filter(city=essen, slug="digital").delete()
-    assert services.ensure_default_categories(essen) == 1
+    assert services.offer_categories_ensure_defaults(city=essen) == 1
     assert OfferCategory.objects.get(city=essen, slug="language-cafe").name == "Sprachtreff"
 
 

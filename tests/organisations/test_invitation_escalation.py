@@ -249,7 +249,7 @@ def test_nobody_accepts_an_invitation_they_sent(essen, verein, coordinator_iii):
     )
     invitation = Invitation.objects.get()
     with pytest.raises(services.InvitationRefused, match="selbst verschickt"):
-        services.invitation_check(invitation, coordinator_iii)
+        services.invitation_check(invitation=invitation, user=coordinator_iii)
 
 
 def test_expired_withdrawn_and_replayed_links_do_nothing(client, essen, verein, city_admin):
@@ -562,4 +562,4 @@ def test_look_alikes_of_existing_accounts_are_refused(essen, verein, city_admin,
     )
     for user in (None, coordinator_iii):
         with pytest.raises(services.InvitationRefused, match="zum Verwechseln ähnlich"):
-            services.invitation_check(Invitation.objects.get(), user)
+            services.invitation_check(invitation=Invitation.objects.get(), user=user)

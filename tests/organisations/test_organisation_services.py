@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from quartier.accounts.models import Membership, Role, User
 from quartier.core.models import AuditEntry
-from quartier.organisations import services
+from quartier.organisations import selectors, services
 from quartier.organisations.models import Invitation, Organisation
 from quartier.places.models import District
 from tests.conftest import make_user
@@ -144,11 +144,11 @@ def test_expired_or_wrong_tokens_are_not_found(essen, city_admin, verein):
         actor=city_admin, organisation=verein, email="a@example.org", accept_url_for=url_for
     )
     token = re.search(r"/de/einladung/([\w-]+)/", mail.outbox[0].body).group(1)
-    assert services.invitation_for_token(token) is not None
+    assert selectors.invitation_for_token(token) is not None
     for wrong in ["", "x", token[:-1], "x" * 1000, "' OR 1=1 --"]:
-        assert services.invitation_for_token(wrong) is None
+        assert selectors.invitation_for_token(wrong) is None
     Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert services.invitation_for_token(token) is None
+    assert selectors.invitation_for_token(token) is None
 
 
 def test_only_managers_invite(essen, coordinator_iv, verein):

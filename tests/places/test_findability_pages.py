@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from quartier.events.models import Event, Programme
-from quartier.events.services import sync_occurrences
+from quartier.events.services import event_occurrences_sync
 from quartier.organisations.models import Organisation
 from quartier.places.models import District, Neighbourhood
 from tests.offers.conftest import make_offer
@@ -36,7 +36,7 @@ def _event(essen, organisation, title, *, days, place="Altendorf", status="publi
         status=status,
         programme=programme,
     )
-    sync_occurrences(event)
+    event_occurrences_sync(event=event)
     return event
 
 

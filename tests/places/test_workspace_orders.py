@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from quartier.events.models import Event
-from quartier.events.services import sync_occurrences
+from quartier.events.services import event_occurrences_sync
 from quartier.organisations.models import Organisation
 from quartier.places.models import Neighbourhood
 from tests.conftest import make_user
@@ -39,7 +39,7 @@ def _event(essen, organisation, title, *, days, status="published", **extra):
         status=status,
         **extra,
     )
-    sync_occurrences(event)
+    event_occurrences_sync(event=event)
     return event
 
 

@@ -66,10 +66,12 @@ def test_daily_digest_instead_of_one_mail_each(essen, coordinator_iii, django_ca
         first, _, _ = submit(essen)
         submit(essen, place="Frohnhausen")
     assert not [m for m in mail.outbox if m.bcc]
-    assert services.send_digests(now=timezone.now() + timedelta(minutes=1)) == 1
+    assert services.suggestion_digests_send(now=timezone.now() + timedelta(minutes=1)) == 1
     (digest,) = [m for m in mail.outbox if m.to == [coordinator_iii.email]]
     assert f"Nr. {first.pk}" in digest.body and "Frohnhausen" in digest.body
-    assert services.send_digests(now=timezone.now() + timedelta(minutes=2)) == 0  # nothing new since
+    assert (
+        services.suggestion_digests_send(now=timezone.now() + timedelta(minutes=2)) == 0
+    )  # nothing new since
 
 
 def test_the_same_submission_key_makes_one_suggestion(essen):
@@ -320,14 +322,14 @@ def test_retention_removes_contact_data_but_keeps_the_suggestion(essen, coordina
     now = timezone.now()
     Suggestion.objects.filter(pk=closed_long_ago.pk).update(closed_at=now - timedelta(days=184))
     Suggestion.objects.filter(pk=forgotten.pk).update(last_activity_at=now - timedelta(days=731))
-    assert services.purge_personal_data(now=now) == 2
+    assert services.suggestions_personal_data_purge(now=now) == 2
     for s in (closed_long_ago, forgotten):
         s.refresh_from_db()
         assert s.name == "" and s.email == "" and s.personal_data_removed_at and s.text
     for s in (closed_recently, active):
         s.refresh_from_db()
         assert s.email == "person-demo@example.org"
-    assert services.purge_personal_data(now=now) == 0
+    assert services.suggestions_personal_data_purge(now=now) == 0
     assert AuditEntry.objects.filter(action="suggestion.personal_data_erased", actor=None).count() == 2
     assert anonymous.pk
 
@@ -335,15 +337,15 @@ def test_retention_removes_contact_data_but_keeps_the_suggestion(essen, coordina
 def test_access_request_export_and_erasure_are_scoped_and_audited(essen, coordinator_iii, coordinator_iv):
     own, _, _ = submit(essen)
     submit(essen, place="Frintrop")
-    rows = services.person_export(
+    rows = services.suggestion_person_export(
         actor=coordinator_iii,
         suggestions=selectors.by_person(coordinator_iii, essen, "person-demo@example.org"),
     )
     assert [r["id"] for r in rows] == [own.pk] and rows[0]["email"] == "person-demo@example.org"
     assert AuditEntry.objects.filter(action="suggestion.exported", target_id=str(own.pk)).exists()
     with pytest.raises(PermissionDenied):
-        services.erase_personal_data(actor=coordinator_iv, suggestion=own, reason="request")
-    services.erase_personal_data(actor=coordinator_iii, suggestion=own, reason="request")
+        services.suggestion_personal_data_erase(actor=coordinator_iv, suggestion=own, reason="request")
+    services.suggestion_personal_data_erase(actor=coordinator_iii, suggestion=own, reason="request")
     own.refresh_from_db()
     assert not own.has_personal_data and own.version == 2
 
@@ -351,7 +353,7 @@ def test_access_request_export_and_erasure_are_scoped_and_audited(essen, coordin
 def test_viewing_personal_data_is_audited(essen, coordinator_iii):
     with_contact, _, _ = submit(essen)
     without, _, _ = submit(essen, name="", email="")
-    services.record_view(coordinator_iii, with_contact)
-    services.record_view(coordinator_iii, without)
+    services.suggestion_view_record(actor=coordinator_iii, suggestion=with_contact)
+    services.suggestion_view_record(actor=coordinator_iii, suggestion=without)
     viewed = AuditEntry.objects.filter(action="suggestion.viewed")
     assert [e.target_id for e in viewed] == [str(with_contact.pk)] and viewed[0].actor == coordinator_iii

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods
 from quartier.core import ratelimit
 from quartier.core.tokens import secret_page
 
-from .. import services, throttling, twofactor
+from .. import selectors, services, throttling, twofactor
 from ..forms.account import (
     AcceptStaffInvitationForm,
     AppCodeForm,
@@ -320,7 +320,7 @@ def staff_invitation_accept(request, token: str):
     """The invited person sets a password and is logged in; the link works once and expires."""
     if ratelimit.hit("staff-invitation", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
         return secret_page(render(request, "errors/429.html", status=429))
-    invitation = services.staff_invitation_for_token(token)
+    invitation = selectors.staff_invitation_for_token(token)
     if invitation is None:
         raise Http404(_("Diese Einladung ist ungültig oder abgelaufen."))
     form = AcceptStaffInvitationForm(invitation.user, request.POST if request.method == "POST" else None)

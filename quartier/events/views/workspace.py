@@ -105,7 +105,7 @@ def event_detail(request, pk: int):
     if event is None:
         raise Http404(_("Diese Veranstaltung gibt es nicht oder Sie haben keinen Zugriff."))
     is_organiser = permissions.is_organiser(request.user, event)
-    revision = services.open_revision(event) if event.status == S.PUBLISHED else None
+    revision = selectors.open_revision(event) if event.status == S.PUBLISHED else None
     # A published event is edited too (workflow.PUBLISH_AT_ONCE / NEEDS_REVIEW), unless a change is under way.
     edits_published = event.status == S.PUBLISHED and not event.revision_of_id and revision is None
     editable = is_organiser and (event.status in workflow.EDITABLE or edits_published)
@@ -175,7 +175,7 @@ def event_detail(request, pk: int):
             "steps": event.steps.select_related("actor"),
             "edits_published": edits_published and is_organiser,
             "revision": revision,
-            "differences": services.revision_differences(event) if event.revision_of_id else [],
+            "differences": selectors.revision_differences(event) if event.revision_of_id else [],
             "at_once_fields": [Event._meta.get_field(n).verbose_name for n in workflow.PUBLISH_AT_ONCE],
             "manages_registrations": event.registration != Event.Registration.NONE
             and not event.revision_of_id

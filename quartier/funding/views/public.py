@@ -310,7 +310,7 @@ def funding_status(request, token: str):
                     status=400,
                     errors={"slot": _("Bitte wählen Sie einen der vorgeschlagenen Termine.")},
                 )
-            services.choose_slot(consultation=consultation, slot_id=int(raw))
+            services.consultation_slot_choose(consultation=consultation, slot_id=int(raw))
             messages.success(request, _("Vielen Dank. Ihr Termin ist bestätigt."))
         elif action == "withdraw":
             if request.POST.get("confirm") != "on":
@@ -320,7 +320,7 @@ def funding_status(request, token: str):
                     status=400,
                     errors={"confirm": _("Bitte bestätigen Sie, dass Sie die Anfrage zurückziehen möchten.")},
                 )
-            services.withdraw(consultation=consultation)
+            services.consultation_withdraw(consultation=consultation)
             messages.success(request, _("Ihre Anfrage ist zurückgezogen."))
         else:
             return _status_page(

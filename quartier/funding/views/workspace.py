@@ -187,7 +187,7 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
     data = form.cleaned_data
     version = data["version"]
     if action == "propose":
-        services.propose_slots(
+        services.consultation_slots_propose(
             actor=user,
             consultation=consultation,
             slots=data["slots"],
@@ -196,12 +196,12 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Die Terminvorschläge wurden gespeichert und an die anfragende Person geschickt.")
     if action == "confirm":
-        services.choose_slot(
+        services.consultation_slot_choose(
             consultation=consultation, slot_id=data["slot"], actor=user, expected_version=version
         )
         return _("Der Termin ist bestätigt.")
     if action == "advise":
-        services.advise(
+        services.consultation_advise(
             actor=user,
             consultation=consultation,
             notes=data["advice_notes"],
@@ -210,7 +210,7 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Die Beratung wurde gespeichert.")
     if action == "apply":
-        services.mark_applied(
+        services.consultation_mark_applied(
             actor=user,
             consultation=consultation,
             programme=data["result_programme"],
@@ -219,7 +219,7 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Der Antrag ist eingetragen.")
     if action in ("approve", "reject"):
-        services.decide(
+        services.consultation_decide(
             actor=user,
             consultation=consultation,
             approved=action == "approve",
@@ -234,7 +234,7 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
             else _("Die Ablehnung ist eingetragen.")
         )
     if action == "running":
-        services.start_project(
+        services.consultation_project_start(
             actor=user,
             consultation=consultation,
             offers=list(data["offers"]),
@@ -244,11 +244,13 @@ def _apply(action: str, form, consultation: FundingConsultation, user) -> str:
         )
         return _("Das Projekt läuft.")
     if action == "withdraw":
-        services.withdraw(
+        services.consultation_withdraw(
             consultation=consultation, actor=user, expected_version=version, message=data["message"]
         )
         return _("Die Anfrage wurde zurückgezogen.")
-    services.assign(actor=user, consultation=consultation, user=form.assignee, expected_version=version)
+    services.consultation_assign(
+        actor=user, consultation=consultation, user=form.assignee, expected_version=version
+    )
     return _("Die Zuständigkeit wurde gespeichert.")
 
 
@@ -330,7 +332,7 @@ def consultation_detail(request, pk: int):
                     return redirect("workspace:funding_detail", pk=pk)
             else:
                 status = 400
-    services.record_view(request.user, consultation)
+    services.consultation_view_record(actor=request.user, consultation=consultation)
     shown = _shown(consultation, action if status != 200 else None)
     for name in shown:
         forms.setdefault(name, _form(name, consultation, request.user))

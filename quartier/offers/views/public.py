@@ -184,7 +184,7 @@ def offer_confirm(request, token: str) -> HttpResponse:
         > CONFIRM_LOOKUPS_PER_HOUR
     ):
         return secret_page(render(request, "errors/429.html", status=429))
-    offer = services.offer_by_confirm_token(token) if _TOKEN.match(token) else None
+    offer = selectors.offer_by_confirm_token(token) if _TOKEN.match(token) else None
     if offer is None or offer.city_id != city.pk or offer.status != Offer.Status.PUBLISHED:
         raise Http404(_("Dieser Link ist ungültig oder abgelaufen."))
     if request.method == "POST":

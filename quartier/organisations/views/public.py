@@ -80,16 +80,16 @@ def _confirmed(request, token: str) -> bool:
 def invitation_accept(request, token: str):
     if ratelimit.hit("invitation", ratelimit.client_identity(request), window=3600) > LOOKUPS_PER_HOUR:
         return secret_page(render(request, "errors/429.html", status=429))
-    invitation = services.invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         raise Http404(_("Diese Einladung ist ungültig oder abgelaufen."))
     user = request.user if request.user.is_authenticated else None
     refusal = None
     try:
-        services.invitation_check(invitation, user)
+        services.invitation_check(invitation=invitation, user=user)
     except services.InvitationRefused as exc:
         refusal = exc
-    existing = services.invitation_account(invitation) is not None
+    existing = selectors.invitation_account(invitation) is not None
     form = AcceptInvitationForm(request.POST if request.method == "POST" and not existing else None)
     status = 200
     if request.method == "POST":

@@ -4,7 +4,7 @@ Staff endpoints answer 401 without a session, 403 for signed-in people who canno
 otherwise apply the district scope of `selectors.inbox`: an empty list for workspace users who handle no
 suggestions, 404 for a suggestion they do not handle (whether or not it exists). Lists and step answers carry no
 name or e-mail; only `GET .../inbox/suggestions/{id}` shows them and writes the audit entry for it
-(`services.record_view`).
+(`services.suggestion_view_record`).
 """
 
 from __future__ import annotations
@@ -274,7 +274,7 @@ def inbox_detail(request: HttpRequest, response: HttpResponse, city_slug: str, s
     s, refused = _handled(request, city_slug, suggestion_id)
     if refused is not None:
         return refused
-    services.record_view(request.user, s)
+    services.suggestion_view_record(actor=request.user, suggestion=s)
     response["Cache-Control"] = "private, no-store"
     return Answer(200, _staff_detail(s))
 

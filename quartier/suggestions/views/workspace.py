@@ -280,7 +280,7 @@ def suggestion_detail(request, pk: int):
                     return redirect("workspace:suggestion", pk=pk)
             else:
                 status = 400
-    services.record_view(request.user, suggestion)
+    services.suggestion_view_record(actor=request.user, suggestion=suggestion)
     now, before = timezone.now(), selectors.overdue_before()
     _annotate(suggestion, now, before)
     return render(

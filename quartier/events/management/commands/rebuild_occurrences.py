@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quartier.events.models import Event
-from quartier.events.services import sync_occurrences
+from quartier.events.services import event_occurrences_sync
 from quartier.places.models import City
 
 
@@ -24,6 +24,6 @@ class Command(BaseCommand):
         events_done = rows = 0
         for event in events.iterator(chunk_size=2000):
             with transaction.atomic():
-                rows += sync_occurrences(event)
+                rows += event_occurrences_sync(event=event)
             events_done += 1
         self.stdout.write(f"{events_done} events, {rows} occurrences")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from quartier.funding.services import purge_personal_data
+from quartier.funding.services import consultations_personal_data_purge
 
 
 class Command(BaseCommand):
@@ -11,4 +11,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"consultations anonymised: {purge_personal_data()}")
+        self.stdout.write(f"consultations anonymised: {consultations_personal_data_purge()}")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from quartier.offers.services import send_confirmation_reminders
+from quartier.offers.services import offer_confirmation_reminders_send
 
 
 class Command(BaseCommand):
@@ -14,5 +14,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, base_url, **options):
-        sent, without_address = send_confirmation_reminders(base_url=base_url)
+        sent, without_address = offer_confirmation_reminders_send(base_url=base_url)
         self.stdout.write(f"reminders sent: {sent}; offers without any contact address: {without_address}")

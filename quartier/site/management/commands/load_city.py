@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quartier.offers.services import ensure_default_categories
+from quartier.offers.services import offer_categories_ensure_defaults
 from quartier.places.loader import ReferenceDataError, load_city, manifest_for
 from quartier.places.models import City
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             counts = getattr(report, outcome)
             if counts:
                 self.stdout.write(f"{outcome}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-        created = ensure_default_categories(City.objects.get(slug=manifest_for(slug)[0]["slug"]))
+        created = offer_categories_ensure_defaults(city=City.objects.get(slug=manifest_for(slug)[0]["slug"]))
         if created:
             self.stdout.write(f"offer categories: {created} created (staff can edit them in the admin)")
         self.stdout.write(self.style.SUCCESS("changed" if report.changed else "already up to date"))

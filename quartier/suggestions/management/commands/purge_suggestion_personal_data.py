@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from quartier.suggestions.services import purge_personal_data
+from quartier.suggestions.services import suggestions_personal_data_purge
 
 
 class Command(BaseCommand):
@@ -12,4 +12,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{purge_personal_data()} suggestions anonymised")
+        self.stdout.write(f"{suggestions_personal_data_purge()} suggestions anonymised")
