@@ -39,11 +39,6 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def email_taken(email: str, *, exclude_pk=None) -> bool:
-    """An account has this address or one that looks like it (emails.skeleton)."""
-    return email_refusal(email, exclude_pk=exclude_pk) is not None
-
-
 def username_for(email: str) -> str:
     """A unique username derived from the e-mail address (the model still requires one; nobody types it)."""
     base = normalise_email(email)[:150]

@@ -346,11 +346,11 @@ def registration_cancel(*, token: str) -> Registration:
         target=registration,
         changes={"status": [before, R.CANCELLED]},
     )
-    waiting_list_move_up(event, occurrence_start=registration.occurrence_start)
+    waiting_list_move_up(event=event, occurrence_start=registration.occurrence_start)
     return registration
 
 
-def waiting_list_move_up(event: Event, *, occurrence_start: datetime) -> list[Registration]:
+def waiting_list_move_up(*, event: Event, occurrence_start: datetime) -> list[Registration]:
     """Confirm the waiting groups that now fit, in order, and tell them; the caller holds the event row lock."""
     moved = _move_up(event, occurrence_start)
     for registration in moved:
@@ -359,7 +359,7 @@ def waiting_list_move_up(event: Event, *, occurrence_start: datetime) -> list[Re
     return moved
 
 
-def registration_purge(now: datetime | None = None) -> int:
+def registrations_purge(*, now: datetime | None = None) -> int:
     """Delete registrations, and the records of messages to them, whose retention has run out (30 days after
     their occurrence); returns the number of registrations."""
     now = now or timezone.now()

@@ -263,7 +263,7 @@ def event_edit_published(*, actor, event: Event, **fields) -> tuple[Event, Event
                 .order_by("occurrence_start")
             )
             for start in list(starts):
-                waiting_list_move_up(locked, occurrence_start=start)
+                waiting_list_move_up(event=locked, occurrence_start=start)
         listcache.bump(list_scope(locked.city_id))
     if reviewed:
         revision = Event.objects.get(pk=locked.pk)

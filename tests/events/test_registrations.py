@@ -21,7 +21,7 @@ from quartier.events.registration_services import (
     registration_cancel,
     registration_create,
     registration_for_token,
-    registration_purge,
+    registrations_purge,
 )
 from quartier.organisations.models import Organisation
 from quartier.places.models import District, Neighbourhood
@@ -281,8 +281,8 @@ def test_wrong_or_expired_tokens_are_refused(limited):
 def test_purge_deletes_registrations_30_days_after_the_event(limited):
     kept, _ = register(limited)
     event_end = START + timedelta(hours=3)
-    assert registration_purge(event_end + timedelta(days=29)) == 0
-    assert registration_purge(event_end + timedelta(days=30, seconds=1)) == 1
+    assert registrations_purge(now=event_end + timedelta(days=29)) == 0
+    assert registrations_purge(now=event_end + timedelta(days=30, seconds=1)) == 1
     assert not Registration.objects.filter(pk=kept.pk).exists()
 
 

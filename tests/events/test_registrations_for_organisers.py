@@ -18,7 +18,7 @@ from quartier.core.tokens import new_token
 from quartier.events import registration_staff as staff
 from quartier.events.models import Event, Registration, RegistrationMessage
 from quartier.events.occurrences import date_key, occurrence_key
-from quartier.events.registration_services import availability, registration_create, registration_purge
+from quartier.events.registration_services import availability, registration_create, registrations_purge
 from quartier.organisations.models import Organisation
 from tests.concurrency import in_own_connection
 from tests.conftest import make_user
@@ -456,9 +456,9 @@ def test_nobody_registered_means_no_message(client, organiser, limited):
 def test_purge_removes_old_message_records(organiser, limited):
     register(limited)
     staff.registration_message_send(actor=organiser, event=limited, start=START, subject="Hallo", body="Text")
-    registration_purge(now=START + timedelta(days=20))
+    registrations_purge(now=START + timedelta(days=20))
     assert RegistrationMessage.objects.count() == 1
-    registration_purge(now=START + timedelta(days=40))
+    registrations_purge(now=START + timedelta(days=40))
     assert not RegistrationMessage.objects.exists() and not Registration.objects.exists()
 
 

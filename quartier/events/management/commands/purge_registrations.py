@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from quartier.events.registration_services import registration_purge
+from quartier.events.registration_services import registrations_purge
 
 
 class Command(BaseCommand):
     help = "Delete event registrations whose retention period (30 days after the event) has run out."
 
     def handle(self, *args, **options):
-        count = registration_purge()
+        count = registrations_purge()
         self.stdout.write(f"Deleted {count} registration(s).")
