@@ -113,3 +113,21 @@ def test_invalid_filter_is_accessible(page, axe, lang):
     assert_language(page, lang)
     assert page.locator("#form-errors").is_visible()
     axe(page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_coverage_table_scrolls_in_its_box_on_a_phone(page, coverage_offers, lang):
+    """The wide matrix scrolls inside its own box; the page itself never scrolls sideways at 375 px (the visually
+    hidden 'kein Angebot' texts of the cells once widened it)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        log_in(page, lang=lang)
+        assert page.goto(PAGE.format(lang=lang)).status == 200
+        assert page.locator("main table td .kern-sr-only").count() > 0
+        box = page.locator(".kern-table-responsive").first
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the matrix is wider than a phone"
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), (
+            "no horizontal scrolling"
+        )
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
