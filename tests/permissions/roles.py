@@ -22,22 +22,17 @@ MEMBERSHIPS = {
     "city_admin": [(Role.CITY_ADMIN, None)],
     "platform_admin": [],
 }
-ROLES = {
-    "anonymous": None,
-    **{
-        role: MEMBERSHIPS[role]
-        for role in (
-            "organisation_member",
-            "coordinator_own_district",
-            "coordinator_other_district",
-            "fallback_team",
-            "competence_member",
-            "central_steering",
-            "city_admin",
-            "platform_admin",
-        )
-    },
-}
+# The staff roles, in the order the matrices list them.
+STAFF_ROLES = (
+    "coordinator_own_district",
+    "coordinator_other_district",
+    "fallback_team",
+    "competence_member",
+    "central_steering",
+    "city_admin",
+    "platform_admin",
+)
+ROLES = {"anonymous": None, **{role: MEMBERSHIPS[role] for role in ("organisation_member", *STAFF_ROLES)}}
 HANDLES_III = {"coordinator_own_district", "city_admin", "platform_admin"}
 HANDLES_OTHERS = {"coordinator_other_district", "fallback_team"}  # Stadtbezirk III is not theirs: 404
 

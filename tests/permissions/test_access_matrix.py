@@ -12,19 +12,10 @@ from quartier.accounts.models import Role
 from quartier.events.occurrences import date_key
 from quartier.site.api import api
 from tests.conftest import make_user
+from tests.permissions.roles import ROLES as ROLES_BY_NAME
 from tests.permissions.roles import make_actor
 
-ROLES = [
-    "anonymous",
-    "organisation_member",
-    "coordinator_own_district",
-    "coordinator_other_district",
-    "fallback_team",
-    "competence_member",
-    "central_steering",
-    "city_admin",
-    "platform_admin",
-]
+ROLES = list(ROLES_BY_NAME)
 STAFF = [r for r in ROLES if r not in {"anonymous", "organisation_member"}]
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
 # Who works on suggestions (in their scope): coordinators, the fallback team, administrators.

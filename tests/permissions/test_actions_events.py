@@ -23,23 +23,11 @@ from quartier.places.models import District
 from tests.conftest import make_user
 from tests.events.conftest import draft
 from tests.events.test_workspace_events import event_data
-from tests.permissions.roles import make_actor
+from tests.permissions.roles import STAFF_ROLES, make_actor
 
 H = {"HTTP_HOST": "127.0.0.1"}
 S = Event.Status
-ROLES = [
-    "anonymous",
-    "no_role",
-    "organiser",
-    "other_member",
-    "coordinator_own_district",
-    "coordinator_other_district",
-    "fallback_team",
-    "competence_member",
-    "central_steering",
-    "city_admin",
-    "platform_admin",
-]
+ROLES = ["anonymous", "no_role", "organiser", "other_member", *STAFF_ROLES]
 # Everyone with a workspace role; "no_role" is refused the workspace (403), the anonymous visitor is sent to log in.
 WORKSPACE = [r for r in ROLES if r not in {"anonymous", "no_role"}]
 # Who reviews an event of Stadtbezirk III: its coordinators, the city and the platform administrators.
