@@ -123,17 +123,10 @@ class GeoMultiPolygon(Schema):
     coordinates: list[list[list[list[float]]]]
 
 
-class NeighbourhoodFeatureProperties(Schema):
-    number: int | None
-    name: str
-    slug: str
-    alternative_names: list[str]
+class NeighbourhoodFeatureProperties(NeighbourhoodOut):
+    """A Stadtteil as in the list, with its district flattened to the number (GeoJSON tools read flat properties)."""
+
     district: str = Field(description="The district's number (roman numeral)")
-    postcodes: list[str]
-    population: int | None
-    population_date: str | None
-    area_km2: float | None
-    url: str
 
 
 class NeighbourhoodFeature(Schema):
